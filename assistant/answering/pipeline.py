@@ -1,0 +1,226 @@
+"""From retrieved hits to a checked answer.
+
+`GroundedAnswerer`: evidence sentences in the prompt, citation-constrained decoding, every
+sentence verified against the abstract it cites, refusal when the evidence is weak.
+`StuffedAnswerer`: whole abstracts in the prompt, free decoding: the plain RAG baseline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from assistant.answering import citations as cite
+from assistant.answering.evidence import PaperEvidence, select_evidence, term_coverage
+from assistant.answering.grammar import citation_grammar
+from assistant.answering.prompts import render
+from assistant.answering.result import REFUSAL, Answer, Citation, Source, Timings
+from assistant.answering.verify import SUPPORT_THRESHOLD, support
+from assistant.generation import GenerationStats, LlamaGenerator
+from assistant.index.lexical import tokenize
+from assistant.retrieval import Hit
+
+TokenFn = Callable[[str], None]
+
+# Refusal: relevance = best evidence sentence score mixed with how much of the question's
+# information the top papers mention. Calibrated on the dev set (eval/calibrate.py).
+REFUSE_BELOW = 0.42
+W_EVIDENCE, W_COVERAGE = 0.6, 0.4
+MODEL_REFUSAL = "The abstracts do not cover this."
+SENTENCE_WORDS = 45  # evidence sentences are cut here: long ones cost prefill time
+
+
+def _shorten(sentence: str, words: int = SENTENCE_WORDS) -> str:
+    parts = sentence.split()
+    return sentence if len(parts) <= words else " ".join(parts[:words]) + " ..."
+
+
+class _Stream:
+    """Runs the model, forwards tokens, records time to first token."""
+
+    def __init__(self, generator: LlamaGenerator, started: float, on_token: TokenFn | None):
+        self.generator = generator
+        self.started = started
+        self.on_token = on_token
+        self.ttft: float | None = None
+        self.stats = GenerationStats()
+
+    def run(self, messages: list[dict], max_tokens: int, temperature: float, grammar: str | None) -> str:
+        pieces = []
+        for piece in self.generator.stream_chat(
+            messages, max_tokens, temperature, grammar=grammar, stats=self.stats
+        ):
+            if self.ttft is None:
+                self.ttft = time.perf_counter() - self.started
+            pieces.append(piece)
+            if self.on_token:
+                self.on_token(piece)
+        return "".join(pieces)
+
+
+def _fit_sources(generator: LlamaGenerator, system: str, blocks: list[str], question: str, budget: int) -> list[str]:
+    """Drop the lowest-ranked sources until the prompt fits the context (never overflow)."""
+    blocks = list(blocks)
+    while blocks:
+        user = render("answer", sources="\n".join(blocks), question=question)
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        if generator.message_tokens(messages) <= budget:
+            return blocks
+        if len(blocks) == 1:
+            # One source alone too long: cut its text by words until it fits.
+            words = blocks[0].split()
+            blocks[0] = " ".join(words[: int(len(words) * 0.8)])
+            if len(words) < 20:
+                return []
+        else:
+            blocks.pop()
+    return blocks
+
+
+class GroundedAnswerer:
+    def __init__(self, generator: LlamaGenerator, embedder, idf, settings):
+        self.generator = generator
+        self.embedder = embedder
+        self.idf = idf
+        self.settings = settings
+
+    def relevance(self, question: str, evidence: list[PaperEvidence]) -> float:
+        if not evidence:
+            return 0.0
+        best = max(e.best for e in evidence)
+        q_terms = tokenize(question)
+        coverage = max(
+            term_coverage(q_terms, set(tokenize(e.hit.paper.title + " " + e.hit.paper.abstract)), self.idf)
+            for e in evidence[:3]
+        )
+        return W_EVIDENCE * best + W_COVERAGE * coverage
+
+    def answer(
+        self,
+        question: str,
+        query: str,
+        hits: list[Hit],
+        vector: np.ndarray,
+        started: float,
+        on_token: TokenFn | None = None,
+    ) -> Answer:
+        evidence = select_evidence(query, vector, hits, self.embedder, self.idf)
+        retrieve_s = time.perf_counter() - started
+        timings = Timings(retrieve_s=retrieve_s)
+        relevance = self.relevance(query, evidence)
+        if relevance < REFUSE_BELOW:
+            timings.total_s = time.perf_counter() - started
+            return Answer(question, REFUSAL, True, [], [], near_misses=hits[:3],
+                          model=self.generator.name, timings=timings)
+
+        # Keep sources whose best sentence is close to the best overall: the rest is noise.
+        top = max(e.best for e in evidence)
+        kept = [e for e in evidence if e.best >= top - 0.2]
+        sources: list[Source] = []
+        for ref, item in enumerate(kept, 1):
+            chosen = item.chosen if ref <= 2 else item.chosen[:1]
+            sources.append(Source(ref, item.hit, [_shorten(s.text) for s in chosen]))
+        system = render("system")
+        blocks = [render("source", ref=s.ref, title=s.paper.title, text=" ".join(s.evidence)) for s in sources]
+        budget = self.generator.n_ctx - self.settings.max_tokens - 16
+        blocks = _fit_sources(self.generator, system, blocks, query, budget)
+        sources = sources[: len(blocks)]
+        by_ref = {s.ref: e for s, e in zip(sources, kept)}
+        messages = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": render("answer", sources="\n".join(blocks), question=query)},
+        ]
+        stream = _Stream(self.generator, started, on_token)
+        raw = stream.run(messages, self.settings.max_tokens, self.settings.temperature,
+                         citation_grammar([s.ref for s in sources]))
+        timings.ttft_s = stream.ttft
+        timings.prompt_tokens = stream.stats.prompt_tokens
+        timings.completion_tokens = stream.stats.completion_tokens
+
+        text, cited, unsupported, removed = self._verify(raw, by_ref)
+        extractive = False
+        if not cited:
+            text, cited = self._extract(sources, by_ref)
+            extractive = True
+        timings.total_s = time.perf_counter() - started
+        return Answer(question, text, False, sources, cited, removed_citations=removed,
+                      unsupported=unsupported, extractive=extractive,
+                      model=self.generator.name, timings=timings)
+
+    def _verify(self, raw: str, by_ref: dict[int, PaperEvidence]):
+        """Keep sentences whose cited abstract supports them; re-cite or drop the rest."""
+        text, removed = cite.strip_invalid(raw, set(by_ref))
+        sentences = [s for s in cite.split_cited_sentences(text) if s.text]
+        if not sentences or MODEL_REFUSAL.rstrip(".") in text:
+            return "", [], [], removed
+        vectors = self.embedder.encode([s.text for s in sentences])
+        kept: list[cite.CitedSentence] = []
+        citations: dict[int, Citation] = {}
+        unsupported: list[str] = []
+        seen_claims: list[np.ndarray] = []
+        for sentence, vector in zip(sentences, vectors):
+            if any(float(np.dot(vector, v)) > 0.92 for v in seen_claims):
+                continue  # the small model repeats itself: one copy of a claim is enough
+            checks = {r: support(sentence.text, vector, r, by_ref[r]) for r in by_ref}
+            good = [checks[r] for r in sentence.refs if checks[r].score >= SUPPORT_THRESHOLD]
+            if not good:
+                # Right claim, wrong number: cite the source that clearly supports it instead.
+                best = max(checks.values(), key=lambda s: s.score)
+                if best.score >= SUPPORT_THRESHOLD + 0.05:
+                    good = [best]
+            if not good:
+                unsupported.append(sentence.text)
+                continue
+            seen_claims.append(vector)
+            kept.append(cite.CitedSentence(sentence.text, [g.ref for g in good]))
+            for g in good:
+                citations.setdefault(g.ref, Citation(g.ref, by_ref[g.ref].hit.paper, g.evidence, round(g.score, 4)))
+        return cite.render_sentences(kept), sorted(citations.values(), key=lambda c: c.ref), unsupported, removed
+
+    def _extract(self, sources: list[Source], by_ref: dict[int, PaperEvidence]):
+        """No generated sentence held up: quote the best evidence instead of saying nothing."""
+        picked = []
+        for source in sources[:2]:
+            best = max(by_ref[source.ref].sentences, key=lambda s: s.score)
+            picked.append((source, best))
+        text = " ".join(f"{s.paper.title}: {_shorten(best.text, 60)} [{s.ref}]" for s, best in picked)
+        cited = [Citation(s.ref, s.paper, best.text, round(best.score, 4)) for s, best in picked]
+        return text, cited
+
+
+class StuffedAnswerer:
+    """The baseline users would otherwise have: top-k abstracts pasted in, no checks."""
+
+    def __init__(self, generator: LlamaGenerator, settings):
+        self.generator = generator
+        self.settings = settings
+
+    def answer(self, question, query, hits, vector, started, on_token=None) -> Answer:
+        timings = Timings(retrieve_s=time.perf_counter() - started)
+        sources = [Source(i, hit, [hit.paper.abstract]) for i, hit in enumerate(hits, 1)]
+        system = render("system")
+        blocks = [render("source", ref=s.ref, title=s.paper.title, text=s.paper.abstract) for s in sources]
+        budget = self.generator.n_ctx - self.settings.max_tokens - 16
+        blocks = _fit_sources(self.generator, system, blocks, query, budget)
+        sources = sources[: len(blocks)]
+        messages = [
+            {"role": "system", "content": system},
+            {"role": "user", "content": render("answer", sources="\n".join(blocks), question=query)},
+        ]
+        stream = _Stream(self.generator, started, on_token)
+        raw = stream.run(messages, self.settings.max_tokens, self.settings.temperature, None)
+        text, removed = cite.strip_invalid(raw.strip(), {s.ref for s in sources})
+        refs = []
+        for sentence in cite.split_cited_sentences(text):
+            refs.extend(r for r in sentence.refs if r not in refs)
+        by_ref = {s.ref: s for s in sources}
+        citations = [Citation(r, by_ref[r].paper) for r in sorted(refs)]
+        timings.ttft_s = stream.ttft
+        timings.prompt_tokens = stream.stats.prompt_tokens
+        timings.completion_tokens = stream.stats.completion_tokens
+        timings.total_s = time.perf_counter() - started
+        refused = MODEL_REFUSAL.rstrip(".").casefold() in text.casefold() or not sources
+        return Answer(question, text or REFUSAL, refused, sources, citations,
+                      removed_citations=removed, model=self.generator.name, timings=timings)

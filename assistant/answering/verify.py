@@ -1,0 +1,42 @@
+"""Does the cited abstract support the sentence? MiniLM similarity plus lexical overlap.
+
+No NLI or cross-encoder weights ship offline, so support is judged by what is here: the best
+matching sentence of the cited abstract, semantically and by shared content words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering.evidence import PaperEvidence
+from assistant.index.lexical import tokenize
+
+W_COSINE, W_OVERLAP = 0.6, 0.4
+SUPPORT_THRESHOLD = 0.55  # calibrated on eval/questions/dev.jsonl (see eval/calibrate.py)
+
+
+@dataclass
+class Support:
+    ref: int
+    score: float
+    evidence: str  # the abstract sentence that supports the claim best
+
+
+def overlap(claim_terms: set[str], text_terms: set[str]) -> float:
+    return len(claim_terms & text_terms) / len(claim_terms) if claim_terms else 0.0
+
+
+def support(claim: str, claim_vector: np.ndarray, ref: int, source: PaperEvidence) -> Support:
+    claim_terms = set(tokenize(claim))
+    abstract_terms = set(tokenize(source.hit.paper.abstract)) | set(tokenize(source.hit.paper.title))
+    paper_overlap = overlap(claim_terms, abstract_terms)
+    best, best_text = -1.0, ""
+    for sentence in source.sentences:
+        cos = float(np.dot(sentence.vector, claim_vector))
+        local = overlap(claim_terms, set(tokenize(sentence.text)))
+        score = W_COSINE * cos + W_OVERLAP * max(local, paper_overlap * 0.8)
+        if score > best:
+            best, best_text = score, sentence.text
+    return Support(ref, best, best_text)

@@ -1,0 +1,1 @@
+"""Command-line interface: a thin front end over `assistant.service.Assistant`."""

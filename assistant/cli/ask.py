@@ -1,0 +1,119 @@
+"""`assistant ask` and `assistant search`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.errors import UsageError
+
+
+def _ensure_index(assistant) -> None:
+    if assistant.index.count() == 0:
+        click.echo("Indexing the bundled Daily Papers corpus (first use)...", err=True)
+        report = assistant.ensure_index(progress_printer("Embedding"))
+        if report:
+            click.echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
+
+
+def _read_history(source: str):
+    from assistant.followup import parse_history
+
+    try:
+        text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read history ({exc.strerror})") from None
+    try:
+        items = json.loads(text)
+        if not isinstance(items, list):
+            raise ValueError("expected a JSON array of earlier turns")
+        return parse_history(items)
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise UsageError(f"{source}: bad history: {exc}") from None
+
+
+@click.command()
+@click.argument("query")
+@click.option("-k", type=click.IntRange(1, 100), default=None, help="Results to return [default: 5].")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+@handle_errors
+def search(ctx, query, k, as_json):
+    """Retrieval only: the papers closest to QUERY, with scores."""
+    assistant = make_assistant(ctx, k=k)
+    _ensure_index(assistant)
+    hits = assistant.search(query, k)
+    if as_json:
+        click.echo(json.dumps({
+            "query": query,
+            "results": [{"id": h.paper.id, "title": h.paper.title, "score": round(h.score, 4)} for h in hits],
+        }))
+        return
+    for n, hit in enumerate(hits, 1):
+        click.echo(f"{n:>2}. {hit.score:.3f}  {hit.paper.title}")
+
+
+@click.command()
+@click.argument("question")
+@click.option("-k", type=click.IntRange(1, 50), default=None, help="Papers to retrieve [default: 5].")
+@click.option("--model", "-m", help="GGUF path or name in the models dir [env: ASSISTANT_MODEL].")
+@click.option("--history", type=click.Path(allow_dash=True),
+              help="Earlier turns (JSON array of questions or {question, answer}); - for stdin.")
+@click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed"]), default=None,
+              help="grounded (default) or stuffed: the plain RAG baseline, for comparison.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object, no streaming.")
+@click.option("--no-stream", is_flag=True, help="Print the answer only when it is complete.")
+@click.pass_context
+@handle_errors
+def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream):
+    """Answer QUESTION from the indexed abstracts, citing them as [n]."""
+    if not question.strip():
+        raise UsageError("the question is empty")
+    assistant = make_assistant(ctx, k=k, model=model, answer_mode=answer_mode)
+    turns = _read_history(history) if history else None
+    _ensure_index(assistant)
+    stream = not (as_json or no_stream) and sys.stdout.isatty()
+    streamed: list[str] = []
+
+    def on_token(piece: str) -> None:
+        streamed.append(piece)
+        click.echo(piece, nl=False)
+
+    answer = assistant.ask(question, k, history=turns, on_token=on_token if stream else None)
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        return
+    if stream and streamed:
+        click.echo()
+    _print_answer(answer, shown="".join(streamed) if stream else None)
+
+
+def _print_answer(answer, shown: str | None) -> None:
+    if answer.standalone_query and answer.standalone_query != answer.question:
+        click.secho(f"(searched for: {answer.standalone_query})", dim=True, err=True)
+    if answer.refused:
+        if shown is None or answer.text not in shown:
+            click.echo(answer.text)
+        if answer.near_misses:
+            click.echo("\nClosest papers (not close enough to answer from):")
+            for hit in answer.near_misses:
+                click.echo(f"  {hit.score:.2f}  {hit.paper.title}")
+        return
+    if shown is None or " ".join(shown.split()) != " ".join(answer.text.split()):
+        if shown is not None:
+            dropped = len(answer.unsupported)
+            why = f"{dropped} unsupported sentence(s) removed" if dropped else "citations checked"
+            if answer.extractive:
+                why = "no generated sentence was supported; quoting the abstracts"
+            click.secho(f"\nChecked answer ({why}):", bold=True)
+        click.echo(answer.text)
+    if answer.citations:
+        click.echo("\nCited papers:")
+        for c in answer.citations:
+            where = f"  {c.paper.url}" if c.paper.url else ""
+            click.echo(f"[{c.ref}] {c.paper.title}{where}")
+            if c.evidence:
+                click.secho(f'    "{c.evidence}"', dim=True)

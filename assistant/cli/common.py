@@ -1,0 +1,82 @@
+"""What every command shares: settings from flags, the service, errors as one line."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from assistant.errors import AssistantError, ExitCode
+
+
+def fail(message: str, code: int = ExitCode.ERROR) -> None:
+    click.echo(f"assistant: error: {message}", err=True)
+    sys.exit(int(code))
+
+
+def handle_errors(func):
+    """Expected errors: one line on stderr and their exit code; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except AssistantError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("assistant: interrupted", err=True)
+            sys.exit(int(ExitCode.INTERRUPTED))
+        except BrokenPipeError:
+            # `assistant ask ... | head`: the reader left; not an error worth a traceback.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(int(ExitCode.OK))
+
+    return wrapper
+
+
+def make_assistant(ctx: click.Context, **flags):
+    """Settings: defaults < config file < env ASSISTANT_* < flags given on this command."""
+    from assistant.service import Assistant
+    from assistant.settings import load_settings
+
+    root = ctx.find_root().params
+    config = root.get("config")
+    settings = load_settings(
+        Path(config) if config else None,
+        index_dir=root.get("index_dir"),
+        **flags,
+    )
+    return Assistant(settings)
+
+
+def progress_printer(label: str):
+    """A rich progress bar on stderr with rate and ETA; silent for jobs under ~a second."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
+        TimeElapsedColumn, TimeRemainingColumn,
+    )
+
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 8:  # ~1 s of embedding on a laptop CPU: no bar needed
+            return
+        if "bar" not in state:
+            bar = Progress(
+                TextColumn(label), BarColumn(), MofNCompleteColumn(), TaskProgressColumn(),
+                TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
+                TimeRemainingColumn(), console=Console(stderr=True), transient=False,
+            )
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(label, total=total, rate="")
+        bar, task = state["bar"], state["task"]
+        speed = bar.tasks[0].speed
+        bar.update(task, completed=done, rate=f"{speed:.1f}/s" if speed else "")
+        if done >= total:
+            bar.stop()
+
+    return update

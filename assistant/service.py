@@ -1,0 +1,98 @@
+"""`Assistant`: the one service object behind the CLI, the TUI and evaluation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from assistant.answering import Answer
+from assistant.corpus import CorpusLoad, bundled_corpus_dir, load_corpus
+from assistant.errors import IndexUnavailable
+from assistant.followup import Turn, standalone_query
+from assistant.index import IngestReport, PaperIndex, ProgressFn
+from assistant.models import available_models, resolve_model
+from assistant.paths import Paths, user_paths
+from assistant.retrieval import Hit, Retriever
+from assistant.settings import Settings, index_dir
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, paths: Paths | None = None):
+        from assistant.embedding import MiniLMEmbedder
+
+        self.settings = settings or Settings()
+        self.paths = paths or user_paths()
+        self.embedder = MiniLMEmbedder(self.settings.embed_device, self.settings.embed_batch_size)
+        self.index = PaperIndex(index_dir(self.settings, self.paths), self.embedder)
+        self.retriever = Retriever(self.index, self.embedder)
+        self._generator = None
+
+    # ------------------------------------------------------------------ corpus and index
+    def load(self, paths: Iterable[Path], fmt: str | None = None) -> CorpusLoad:
+        return load_corpus(paths, fmt)
+
+    def ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
+        report = self.index.ingest(corpus.papers, on_progress)
+        report.rejected = len(corpus.rejected)
+        report.duplicates = corpus.duplicates
+        return report
+
+    def ensure_index(self, on_progress: ProgressFn | None = None) -> IngestReport | None:
+        """First use: index the bundled corpus so a fresh install can answer at once."""
+        if self.index.count() > 0:
+            return None
+        return self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
+
+    def stats(self) -> dict:
+        return {"papers": self.index.count(), "index_dir": str(self.index.directory)}
+
+    def clear(self) -> int:
+        return self.index.clear()
+
+    # ------------------------------------------------------------------ models
+    @property
+    def generator(self):
+        if self._generator is None:
+            from assistant.generation import LlamaGenerator
+
+            s = self.settings
+            self._generator = LlamaGenerator(
+                resolve_model(s.model, self.paths), s.n_ctx, s.n_threads, s.n_gpu_layers, s.chat_format
+            )
+        return self._generator
+
+    def models(self):
+        return available_models(self.paths, self.settings.model)
+
+    # ------------------------------------------------------------------ questions
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        return self.retriever.search(query, k or self.settings.k, self.settings.retrieval)
+
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        history: list[Turn] | None = None,
+        on_token: Callable[[str], None] | None = None,
+        on_retrieved: Callable[[str, list[Hit]], None] | None = None,
+    ) -> Answer:
+        started = time.perf_counter()
+        if self.index.count() == 0:
+            raise IndexUnavailable("the index is empty: run `assistant ingest PATH` first")
+        query = standalone_query(question, history or [])
+        vector = self.retriever.embed_query(query)
+        hits = self.retriever.search(query, k or self.settings.k, self.settings.retrieval, vector)
+        if on_retrieved:
+            on_retrieved(query, hits)
+        answerer = self._answerer()
+        answer = answerer.answer(question, query, hits, vector, started, on_token)
+        answer.standalone_query = query
+        return answer
+
+    def _answerer(self):
+        from assistant.answering.pipeline import GroundedAnswerer, StuffedAnswerer
+
+        if self.settings.answer_mode == "stuffed":
+            return StuffedAnswerer(self.generator, self.settings)
+        return GroundedAnswerer(self.generator, self.embedder, self.index.lexical.term_idf, self.settings)

@@ -1,0 +1,90 @@
+"""One typed place for every setting: defaults < config file < env ASSISTANT_* < flags."""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from assistant.errors import UsageError
+from assistant.paths import Paths, user_paths
+
+_config_file: ContextVar[Path | None] = ContextVar("_config_file", default=None)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+
+    index_dir: Path | None = Field(None, description="Index directory (default: <data>/index).")
+    model: str | None = Field(None, description="GGUF path or a file name in the models dir.")
+    chat_format: str | None = Field(
+        None, description="llama.cpp chat format to force when a GGUF has no usable template."
+    )
+    n_ctx: int = Field(2048, ge=256, description="Context window given to llama.cpp, in tokens.")
+    n_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="CPU threads for llama.cpp (its own default is half the cores).",
+    )
+    n_gpu_layers: int = Field(0, description="Layers to offload to a GPU (-1: all).")
+    max_tokens: int = Field(160, ge=16, description="Most tokens generated per answer.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    k: int = Field(5, ge=1, le=50, description="Papers retrieved per question.")
+    retrieval: Literal["hybrid", "dense"] = Field(
+        "hybrid", description="hybrid: dense + BM25 fused; dense: vectors only."
+    )
+    answer_mode: Literal["grounded", "stuffed"] = Field(
+        "grounded",
+        description="grounded: evidence sentences, constrained citations, verification; "
+        "stuffed: whole abstracts in the prompt (the plain RAG baseline).",
+    )
+    embed_batch_size: int = Field(32, ge=1)
+    embed_device: str | None = Field(None, description="torch device for ingest (default: auto).")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = _config_file.get()
+        if config_file is not None and config_file.exists():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config_file))
+        return tuple(sources)
+
+
+def load_settings(config_file: Path | None = None, **flags: Any) -> Settings:
+    """Build settings; flags that are None mean "not given" and do not override anything."""
+    from pydantic import ValidationError
+
+    path = config_file or user_paths().config_file
+    if config_file is not None and not config_file.exists():
+        raise UsageError(f"{config_file}: config file not found")
+    token = _config_file.set(path)
+    try:
+        return Settings(**{k: v for k, v in flags.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise UsageError(f"setting {field!r}: {first['msg']} (from {path}, env or flags)") from None
+    except Exception as exc:  # tomllib.TOMLDecodeError surfaces here
+        raise UsageError(f"{path}: cannot read config: {exc}") from None
+    finally:
+        _config_file.reset(token)
+
+
+def index_dir(settings: Settings, paths: Paths | None = None) -> Path:
+    return settings.index_dir or (paths or user_paths()).default_index_dir

@@ -1,0 +1,61 @@
+"""Shared fixtures. Every test runs with ASSISTANT_HOME in a temp dir (no user state touched).
+
+The models are real: the bundled SmolLM2 through llama.cpp and MiniLM through
+sentence-transformers; Chroma is a real embedded store on disk.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def assistant_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
+    for var in [v for v in os.environ if v.startswith("ASSISTANT_") and v != "ASSISTANT_HOME"]:
+        monkeypatch.delenv(var)
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from assistant.embedding import MiniLMEmbedder
+
+    return MiniLMEmbedder(device="cpu")
+
+
+@pytest.fixture(scope="session")
+def bundled_index_dir(tmp_path_factory, embedder):
+    """The bundled corpus indexed once per session (~20 s on 2 cores); tests only read it."""
+    from assistant.corpus import bundled_corpus_dir, load_corpus
+    from assistant.index import PaperIndex
+
+    directory = tmp_path_factory.mktemp("bundled-index")
+    PaperIndex(directory, embedder).ingest(load_corpus([bundled_corpus_dir()]).papers)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def bundled_assistant(bundled_index_dir, embedder):
+    """One warm Assistant over the bundled index, shared like a long-running process would."""
+    from assistant.paths import Paths
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    root = bundled_index_dir.parent / "assistant-home"
+    assistant = Assistant(
+        Settings(index_dir=bundled_index_dir, n_threads=os.cpu_count() or 2),
+        Paths(root / "config", root / "data", root / "cache"),
+    )
+    assistant.embedder = embedder
+    assistant.index.embedder = embedder
+    assistant.retriever.embedder = embedder
+    return assistant

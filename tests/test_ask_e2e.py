@@ -1,0 +1,73 @@
+"""End to end with the real bundled SmolLM2, real MiniLM and a real Chroma index."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from assistant.cli.main import cli
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "How do recent methods speed up LLM decoding without losing quality?"
+
+
+def test_ask_json_cites_only_retrieved_papers(bundled_index_dir):
+    result = CliRunner().invoke(
+        cli, ["--index-dir", str(bundled_index_dir), "ask", QUESTION, "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.output)
+    assert set(payload) >= {"question", "answer", "refused", "citations", "sources", "timings"}
+    assert set(payload["timings"]) >= {"retrieve_s", "ttft_s", "total_s", "prompt_tokens", "completion_tokens"}
+    assert payload["refused"] is False
+    sources = {s["ref"]: s for s in payload["sources"]}
+    assert payload["citations"], payload["answer"]
+    for citation in payload["citations"]:
+        assert sources[citation["ref"]]["id"] == citation["id"]
+        assert f"[{citation['ref']}]" in payload["answer"]
+    titles = " ".join(s["title"] for s in payload["sources"]).lower()
+    assert "decoding" in titles
+    assert payload["timings"]["completion_tokens"] > 0
+
+
+def test_every_ref_in_the_answer_is_a_given_source(bundled_assistant):
+    answer = bundled_assistant.ask("What does BSP-Net output?")
+    refs = {s.ref for s in answer.sources}
+    import re
+
+    cited = {int(n) for group in re.findall(r"\[([\d, ]+)\]", answer.text) for n in group.split(",")}
+    assert cited and cited <= refs
+    assert any("BSP" in c.paper.title or "Binary Space" in c.paper.title for c in answer.citations)
+    for citation in answer.citations:
+        assert citation.evidence and citation.evidence in citation.paper.abstract
+
+
+def test_off_topic_question_is_refused_with_near_misses(bundled_assistant):
+    answer = bundled_assistant.ask("What is the best recipe for sourdough bread?")
+    assert answer.refused
+    assert answer.citations == []
+    assert "do not cover" in answer.text
+    assert answer.near_misses
+
+
+def test_prompt_never_overflows_a_small_context(bundled_assistant):
+    from assistant.generation import LlamaGenerator
+    from assistant.settings import Settings
+
+    small = LlamaGenerator(bundled_assistant.generator.model_path, n_ctx=512, n_threads=2)
+    original, settings = bundled_assistant._generator, bundled_assistant.settings
+    bundled_assistant._generator = small
+    bundled_assistant.settings = Settings(index_dir=settings.index_dir, answer_mode="stuffed", k=8)
+    try:
+        answer = bundled_assistant.ask(QUESTION)
+    finally:
+        bundled_assistant._generator, bundled_assistant.settings = original, settings
+    assert 0 < len(answer.sources) < 8  # whole abstracts were trimmed to fit 512 tokens
+    assert answer.timings.prompt_tokens + answer.timings.completion_tokens <= 512
+
+
+def test_bundled_model_uses_its_own_chat_template(bundled_assistant):
+    llm = bundled_assistant.generator.load()
+    assert "tokenizer.chat_template" in llm.metadata
+    assert "<|im_start|>" in llm.metadata["tokenizer.chat_template"]
