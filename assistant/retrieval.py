@@ -8,8 +8,11 @@ import numpy as np
 
 from assistant.corpus import Paper
 from assistant.index import PaperIndex
+from assistant.index.lexical import tokenize
 
 RRF_K = 60  # the constant from Cormack et al.; flattens the tail, robust without tuning
+NAME_BONUS = 2.0 / RRF_K  # more than first place in both rankings
+NAME_MAX_DF = 3  # a name token names at most a few papers
 
 
 @dataclass
@@ -20,10 +23,32 @@ class Hit:
     fused: float = 0.0  # reciprocal-rank fusion score used for the order
 
 
+def method_name(title: str) -> set[str]:
+    """The name a paper goes by: "SpecTr: Fast ..." -> {"spectr"}; empty when untitled so."""
+    head, sep, _ = title.partition(":")
+    if not sep or len(head.split()) > 3:
+        return set()
+    return {t for t in tokenize(head) if len(t) > 2}
+
+
 class Retriever:
     def __init__(self, index: PaperIndex, embedder):
         self.index = index
         self.embedder = embedder
+
+    def _boost_named(self, query: str, fused: dict[str, float]) -> None:
+        """A question that names a method ("What does SpecTr ...") wants that paper first:
+        an exact name match outranks any fusion of similarities."""
+        lexical = self.index.lexical
+        n = max(1, len(lexical.ids))
+        rare = float(np.log1p((n - NAME_MAX_DF + 0.5) / (NAME_MAX_DF + 0.5)))
+        # Only rare name tokens count: "Learning to Parallel" must not claim every "learning".
+        terms = {t for t in tokenize(query) if lexical.term_idf(t) >= rare}
+        if not terms or not fused:
+            return
+        for pid, paper in self.index.papers(list(fused)).items():
+            if method_name(paper.title) & terms:
+                fused[pid] += NAME_BONUS
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode_one(query)
@@ -39,6 +64,8 @@ class Retriever:
         for ranking in (dense, lexical):
             for rank, (pid, _) in enumerate(ranking):
                 fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if mode == "hybrid":
+            self._boost_named(query, fused)
         order = sorted(fused, key=fused.get, reverse=True)[:k]
         papers = self.index.papers(order)
         # Exact cosine for every hit (lexical-only hits have no Chroma distance).

@@ -95,4 +95,4 @@ class Assistant:
 
         if self.settings.answer_mode == "stuffed":
             return StuffedAnswerer(self.generator, self.settings)
-        return GroundedAnswerer(self.generator, self.embedder, self.index.lexical.term_idf, self.settings)
+        return GroundedAnswerer(self.generator, self.embedder, self.index.lexical, self.settings)

@@ -6,6 +6,7 @@ CPU costs ~1 s per 115 tokens: a few sentences instead of five abstracts is most
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +18,18 @@ from assistant.retrieval import Hit
 # Weights of the sentence score: semantic similarity, IDF-weighted question-term coverage,
 # and the paper's own similarity (a sentence from the paper that matches best is likelier).
 W_COSINE, W_LEXICAL, W_PAPER = 0.55, 0.30, 0.15
+NUMBER_BONUS = 0.08  # a "how much / how fast / what accuracy" question wants the sentence with figures
+
+_QUANTITY = re.compile(
+    r"\b(how (much|many|fast|large|long|big)|what (share|fraction|percentage|speed|accuracy|score|fid|"
+    r"throughput|speedup|speed-up|improvement|ratio)|by how much|compression|speedups?|accuracy)\b",
+    re.I,
+)
+_FIGURE = re.compile(r"\d+(\.\d+)?\s?(x|×|%|times|-fold|s\b)|\d+\.\d+")
+
+
+def wants_figures(question: str) -> bool:
+    return bool(_QUANTITY.search(question))
 
 
 @dataclass
@@ -59,6 +72,7 @@ def select_evidence(
     flat = [s for sentences in split for s in sentences]
     vectors = embedder.encode(flat) if flat else np.zeros((0, question_vector.shape[0]))
     q_terms = tokenize(question)
+    figures = wants_figures(question)
     result: list[PaperEvidence] = []
     offset = 0
     for hit, sentences in zip(hits, split):
@@ -69,6 +83,8 @@ def select_evidence(
             cos = float(np.dot(vec, question_vector))
             lex = term_coverage(q_terms, set(tokenize(text)) | title_terms, idf)
             score = W_COSINE * cos + W_LEXICAL * lex + W_PAPER * hit.score
+            if figures and _FIGURE.search(text):
+                score += NUMBER_BONUS
             scored.append(EvidenceSentence(text, i, score, vec))
         offset += len(sentences)
         chosen = sorted(sorted(scored, key=lambda s: -s.score)[:per_paper], key=lambda s: s.position)

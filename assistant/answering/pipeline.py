@@ -7,12 +7,14 @@ sentence verified against the abstract it cites, refusal when the evidence is we
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
 import numpy as np
 
 from assistant.answering import citations as cite
+from assistant.answering.entities import unknown_names
 from assistant.answering.evidence import PaperEvidence, select_evidence, term_coverage
 from assistant.answering.grammar import citation_grammar
 from assistant.answering.prompts import render
@@ -26,9 +28,10 @@ TokenFn = Callable[[str], None]
 
 # Refusal: relevance = best evidence sentence score mixed with how much of the question's
 # information the top papers mention. Calibrated on the dev set (eval/calibrate.py).
-REFUSE_BELOW = 0.42
+REFUSE_BELOW = 0.34
 W_EVIDENCE, W_COVERAGE = 0.6, 0.4
 MODEL_REFUSAL = "The abstracts do not cover this."
+_PREAMBLE = re.compile(r"^(the answer( to (this|the) question)? is:?|answer:)\s*", re.I)
 SENTENCE_WORDS = 45  # evidence sentences are cut here: long ones cost prefill time
 
 
@@ -80,10 +83,11 @@ def _fit_sources(generator: LlamaGenerator, system: str, blocks: list[str], ques
 
 
 class GroundedAnswerer:
-    def __init__(self, generator: LlamaGenerator, embedder, idf, settings):
+    def __init__(self, generator: LlamaGenerator, embedder, lexical, settings):
         self.generator = generator
         self.embedder = embedder
-        self.idf = idf
+        self.idf = lexical.term_idf
+        self.known = lambda token: token in lexical.vocab
         self.settings = settings
 
     def relevance(self, question: str, evidence: list[PaperEvidence]) -> float:
@@ -110,10 +114,10 @@ class GroundedAnswerer:
         retrieve_s = time.perf_counter() - started
         timings = Timings(retrieve_s=retrieve_s)
         relevance = self.relevance(query, evidence)
-        if relevance < REFUSE_BELOW:
+        if relevance < REFUSE_BELOW or unknown_names(question, self.known):
             timings.total_s = time.perf_counter() - started
             return Answer(question, REFUSAL, True, [], [], near_misses=hits[:3],
-                          model=self.generator.name, timings=timings)
+                          relevance=relevance, model=self.generator.name, timings=timings)
 
         # Keep sources whose best sentence is close to the best overall: the rest is noise.
         top = max(e.best for e in evidence)
@@ -146,12 +150,12 @@ class GroundedAnswerer:
             extractive = True
         timings.total_s = time.perf_counter() - started
         return Answer(question, text, False, sources, cited, removed_citations=removed,
-                      unsupported=unsupported, extractive=extractive,
+                      unsupported=unsupported, extractive=extractive, relevance=relevance,
                       model=self.generator.name, timings=timings)
 
     def _verify(self, raw: str, by_ref: dict[int, PaperEvidence]):
         """Keep sentences whose cited abstract supports them; re-cite or drop the rest."""
-        text, removed = cite.strip_invalid(raw, set(by_ref))
+        text, removed = cite.strip_invalid(_PREAMBLE.sub("", raw.strip()), set(by_ref))
         sentences = [s for s in cite.split_cited_sentences(text) if s.text]
         if not sentences or MODEL_REFUSAL.rstrip(".") in text:
             return "", [], [], removed

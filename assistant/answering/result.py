@@ -50,6 +50,7 @@ class Answer:
     removed_citations: int = 0  # citations of numbers that were not given
     unsupported: list[str] = field(default_factory=list)  # sentences dropped by verification
     extractive: bool = False  # text quoted from the evidence because no generated sentence held
+    relevance: float | None = None  # evidence strength the refusal decision was made on
     model: str | None = None
     timings: Timings = field(default_factory=Timings)
 
@@ -81,6 +82,7 @@ class Answer:
             "removed_citations": self.removed_citations,
             "unsupported_sentences": self.unsupported,
             "extractive": self.extractive,
+            "relevance": None if self.relevance is None else round(self.relevance, 4),
             "model": self.model,
             "timings": {
                 "retrieve_s": round(self.timings.retrieve_s, 3),

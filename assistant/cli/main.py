@@ -6,6 +6,7 @@ import click
 
 from assistant import __version__
 from assistant.cli.ask import ask, search
+from assistant.cli.evaluate import compare, evaluate
 from assistant.cli.ingest import index, ingest
 from assistant.cli.models import models
 
@@ -57,6 +58,8 @@ cli.add_command(search)
 cli.add_command(ingest)
 cli.add_command(index)
 cli.add_command(models)
+cli.add_command(evaluate)
+cli.add_command(compare)
 
 
 def main() -> None:

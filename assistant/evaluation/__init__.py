@@ -1,0 +1,1 @@
+"""Offline evaluation: question sets in, per-question verdicts and summary metrics out."""

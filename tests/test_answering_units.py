@@ -1,0 +1,46 @@
+"""Citation parsing, verification rules, follow-up rewriting: the pure parts of answering."""
+
+from assistant.answering.citations import render_sentences, split_cited_sentences, strip_invalid
+from assistant.answering.grammar import citation_grammar
+from assistant.answering.sentences import split_sentences
+from assistant.answering.verify import unsupported_numbers
+from assistant.followup import Turn, parse_history, standalone_query
+
+
+def test_citations_of_numbers_not_given_are_removed_and_counted():
+    text, removed = strip_invalid("A is fast [1]. B is small [2, 7]. C [9].", {1, 2})
+    assert removed == 2
+    assert [(s.text, s.refs) for s in split_cited_sentences(text)] == [
+        ("A is fast.", [1]), ("B is small.", [2]), ("C.", []),
+    ]
+
+
+def test_sentences_render_with_their_citations():
+    sentences = split_cited_sentences("X improves Y [1][2]. Z holds [3].")
+    assert render_sentences(sentences) == "X improves Y [1][2]. Z holds [3]."
+
+
+def test_abstract_sentence_split_respects_abbreviations():
+    text = "We use e.g. LSTMs and CNNs. Results improve by 2.5 points. Smith et al. agree."
+    assert split_sentences(text) == ["We use e.g. LSTMs and CNNs.", "Results improve by 2.5 points.", "Smith et al. agree."]
+
+
+def test_figures_missing_from_the_cited_abstract_are_caught():
+    assert unsupported_numbers("It is 2.7x faster, a 30% gain.", "speedup ratio of 2.7x") == {"30"}
+    assert unsupported_numbers("It is 2.7x faster.", "speedup ratio of 2.7x") == set()
+
+
+def test_grammar_allows_only_given_reference_numbers():
+    grammar = citation_grammar([1, 2, 3])
+    assert 'ref ::= "1" | "2" | "3"' in grammar
+    assert "refusal ::=" in grammar
+
+
+def test_follow_up_is_rewritten_with_the_previous_subject():
+    history = parse_history(["What is Chimera?", {"question": "x", "answer": "y", "citations": [{"title": "Chimera: A Lossless Decoding Method"}]}])
+    assert history[1] == Turn("x", "y", ["Chimera: A Lossless Decoding Method"])
+    assert standalone_query("How much faster is it?", history) == (
+        "How much faster is it (regarding: Chimera: A Lossless Decoding Method)?"
+    )
+    assert standalone_query("What does BSP-Net output directly?", history) == "What does BSP-Net output directly?"
+    assert standalone_query("What is Chimera?", []) == "What is Chimera?"

@@ -1,0 +1,40 @@
+"""Question-set loading and the metric arithmetic (the end-to-end eval run is in test_eval_e2e)."""
+
+import json
+
+from assistant.evaluation.metrics import bootstrap_ci, fact_found, retrieval_verdicts
+from assistant.evaluation.questions import load_questions
+
+
+def test_bad_question_lines_are_reported_with_line_numbers_and_skipped(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text("\n".join([
+        json.dumps({"id": "a", "question": "Q1?", "gold": ["T"]}),
+        "{oops",
+        json.dumps({"id": "b"}),
+        json.dumps({"id": "a", "question": "again?"}),
+        json.dumps({"id": "c", "question": "Q2?", "answerable": False}),
+    ]))
+    questions, problems = load_questions(path)
+    assert [q.id for q in questions] == ["a", "c"]
+    assert questions[0].answerable and not questions[1].answerable
+    assert [p.split(": ", 1)[0] for p in problems] == [f"{path}:2", f"{path}:3", f"{path}:4"]
+
+
+def test_retrieval_metrics_match_hand_computation():
+    ranked = [{"id": "x", "title": "Other"}, {"id": "y", "title": "Gold Paper: A Study"}]
+    verdict = retrieval_verdicts(ranked, ["gold paper - a study"])
+    assert verdict["mrr"] == 0.5
+    assert verdict["recall_at"][1] == 0.0 and verdict["recall_at"][2] == 1.0
+    assert abs(verdict["ndcg10"] - 1 / 1.5849625) < 1e-6
+
+
+def test_fact_matching_normalises_case_and_times():
+    assert fact_found("2.7x", "a speedup of 2.7X")
+    assert fact_found("2.33x", "a 2.33times speed-up")
+    assert not fact_found("93.4%", "reaches 93% accuracy")
+
+
+def test_bootstrap_interval_brackets_the_mean():
+    low, high = bootstrap_ci([0, 1, 1, 1, 0, 1, 1, 1, 1, 1])
+    assert low <= 0.8 <= high and 0 <= low < high <= 1
