@@ -83,11 +83,6 @@ class LlamaGenerator:
                     raise ModelUnavailable(f"{self.model_path}: cannot load the model ({exc})") from None
         return self._llm
 
-    @property
-    def resolved_chat_format(self) -> str:
-        llm = self.load()
-        return llm.chat_format or ("template from GGUF" if llm.chat_handler is None else "custom")
-
     def count_tokens(self, text: str) -> int:
         return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
 

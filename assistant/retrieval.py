@@ -36,7 +36,7 @@ class Retriever:
         self.index = index
         self.embedder = embedder
 
-    def _boost_named(self, query: str, fused: dict[str, float]) -> None:
+    def _boost_named(self, query: str, fused: dict[str, float], papers: dict[str, Paper]) -> None:
         """A question that names a method ("What does SpecTr ...") wants that paper first:
         an exact name match outranks any fusion of similarities."""
         lexical = self.index.lexical
@@ -46,7 +46,7 @@ class Retriever:
         terms = {t for t in tokenize(query) if lexical.term_idf(t) >= rare}
         if not terms or not fused:
             return
-        for pid, paper in self.index.papers(list(fused)).items():
+        for pid, paper in papers.items():
             if method_name(paper.title) & terms:
                 fused[pid] += NAME_BONUS
 
@@ -64,10 +64,13 @@ class Retriever:
         for ranking in (dense, lexical):
             for rank, (pid, _) in enumerate(ranking):
                 fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        # One store read serves both the name boost (all candidates) and the hits.
+        papers = self.index.papers(list(fused) if mode == "hybrid" else [])
         if mode == "hybrid":
-            self._boost_named(query, fused)
+            self._boost_named(query, fused, papers)
         order = sorted(fused, key=fused.get, reverse=True)[:k]
-        papers = self.index.papers(order)
+        if mode != "hybrid":
+            papers = self.index.papers(order)
         # Exact cosine for every hit (lexical-only hits have no Chroma distance).
         vectors = self.index.vectors(order)
         bm25 = dict(lexical)
