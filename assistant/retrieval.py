@@ -1,4 +1,4 @@
-"""Retrieval: dense and BM25 candidates, fused by reciprocal rank, one hit per paper."""
+"""Retrieval: dense and BM25 candidates, fused by relative score, one hit per paper."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from assistant.corpus import Paper
 from assistant.index import PaperIndex
 from assistant.index.lexical import tokenize
 
-RRF_K = 60  # the constant from Cormack et al.; flattens the tail, robust without tuning
-NAME_BONUS = 2.0 / RRF_K  # more than first place in both rankings
+# Relative score fusion: each ranking's scores min-max scaled to [0, 1], then averaged.
+# Unlike reciprocal-rank fusion it keeps the size of a gap: a BM25 score four times the
+# runner-up (a rare term only one abstract has) wins even when the dense ranking misses it.
+DENSE_WEIGHT = 0.5
+POOL = 50  # candidates per ranking, fixed so that the order of the top k does not depend on k
+NAME_BONUS = 0.5  # half the scale: a named method outranks anything that merely resembles it
 NAME_MAX_DF = 3  # a name token names at most a few papers
 
 
@@ -20,7 +24,8 @@ class Hit:
     paper: Paper
     score: float  # cosine similarity of question and paper (title + abstract)
     lexical: float = 0.0  # BM25 score (0 when the paper had no query term)
-    fused: float = 0.0  # reciprocal-rank fusion score used for the order
+    fused: float = 0.0  # relative-score fusion score used for the order
+    named: bool = False  # the question names this paper's method ("What does SpecTr ...")
 
 
 def method_name(title: str) -> set[str]:
@@ -31,12 +36,25 @@ def method_name(title: str) -> set[str]:
     return {t for t in tokenize(head) if len(t) > 2}
 
 
+def _scaled(ranking: list[tuple[str, float]]) -> dict[str, float]:
+    if not ranking:
+        return {}
+    scores = [score for _, score in ranking]
+    low, span = min(scores), max(scores) - min(scores)
+    return {pid: (score - low) / span if span else 1.0 for pid, score in ranking}
+
+
+def fuse(dense: list[tuple[str, float]], lexical: list[tuple[str, float]], dense_weight: float) -> dict[str, float]:
+    d, lex = _scaled(dense), _scaled(lexical)
+    return {pid: dense_weight * d.get(pid, 0.0) + (1 - dense_weight) * lex.get(pid, 0.0) for pid in d.keys() | lex.keys()}
+
+
 class Retriever:
     def __init__(self, index: PaperIndex, embedder):
         self.index = index
         self.embedder = embedder
 
-    def _boost_named(self, query: str, fused: dict[str, float], papers: dict[str, Paper]) -> None:
+    def _boost_named(self, query: str, fused: dict[str, float], papers: dict[str, Paper]) -> set[str]:
         """A question that names a method ("What does SpecTr ...") wants that paper first:
         an exact name match outranks any fusion of similarities."""
         lexical = self.index.lexical
@@ -45,10 +63,11 @@ class Retriever:
         # Only rare name tokens count: "Learning to Parallel" must not claim every "learning".
         terms = {t for t in tokenize(query) if lexical.term_idf(t) >= rare}
         if not terms or not fused:
-            return
-        for pid, paper in papers.items():
-            if method_name(paper.title) & terms:
-                fused[pid] += NAME_BONUS
+            return set()
+        named = {pid for pid, paper in papers.items() if method_name(paper.title) & terms}
+        for pid in named:
+            fused[pid] += NAME_BONUS
+        return named
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode_one(query)
@@ -57,18 +76,14 @@ class Retriever:
         if self.index.count() == 0:
             return []
         vector = self.embed_query(query) if vector is None else vector
-        pool = max(20, 4 * k)
+        pool = max(POOL, k)
         dense = self.index.dense_search(vector, pool)
         lexical = self.index.lexical_search(query, pool) if mode == "hybrid" else []
-        fused: dict[str, float] = {}
-        for ranking in (dense, lexical):
-            for rank, (pid, _) in enumerate(ranking):
-                fused[pid] = fused.get(pid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        fused = fuse(dense, lexical, DENSE_WEIGHT) if mode == "hybrid" else fuse(dense, [], 1.0)
         # One store read serves both the name boost (all candidates) and the hits.
         papers = self.index.papers(list(fused) if mode == "hybrid" else [])
-        if mode == "hybrid":
-            self._boost_named(query, fused, papers)
-        order = sorted(fused, key=fused.get, reverse=True)[:k]
+        named = self._boost_named(query, fused, papers) if mode == "hybrid" else set()
+        order = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
         if mode != "hybrid":
             papers = self.index.papers(order)
         # Exact cosine for every hit (lexical-only hits have no Chroma distance).
@@ -80,6 +95,7 @@ class Retriever:
                 score=float(np.dot(vectors[pid], vector)),
                 lexical=bm25.get(pid, 0.0),
                 fused=fused[pid],
+                named=pid in named,
             )
             for pid in order
             if pid in papers

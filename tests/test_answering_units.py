@@ -44,3 +44,22 @@ def test_follow_up_is_rewritten_with_the_previous_subject():
     )
     assert standalone_query("What does BSP-Net output directly?", history) == "What does BSP-Net output directly?"
     assert standalone_query("What is Chimera?", []) == "What is Chimera?"
+
+
+def test_figure_questions_know_what_figure_they_want():
+    from assistant.answering.evidence import figure_kinds, states_figure
+
+    params = figure_kinds("How many parameters does BSP-Net have?")
+    assert params and states_figure(params, "a 7B model") and not states_figure(params, "3D shapes")
+    accuracy = figure_kinds("What accuracy does it reach on ImageNet?")
+    assert states_figure(accuracy, "reaches 84.2% top-1") and not states_figure(accuracy, "a 2.7x speedup")
+    assert states_figure(figure_kinds("What wall clock speedup does SpecTr achieve?"), "2.13X")
+    assert figure_kinds("What does BSP-Net output directly?") == []
+
+
+def test_lists_and_comparisons_want_several_papers():
+    from assistant.answering.evidence import wants_several
+
+    assert wants_several("Which papers apply masked autoencoders to point clouds?")
+    assert wants_several("Compare the speedups reported by SpecTr and TriForce.")
+    assert not wants_several("What does ADED use to approximate the output distribution?")

@@ -71,3 +71,17 @@ def test_bundled_model_uses_its_own_chat_template(bundled_assistant):
     llm = bundled_assistant.generator.load()
     assert "tokenizer.chat_template" in llm.metadata
     assert "<|im_start|>" in llm.metadata["tokenizer.chat_template"]
+
+
+def test_a_detail_the_named_paper_does_not_state_is_refused(bundled_assistant):
+    # BSP-Net's abstract states no parameter count, and another paper's figures must not stand in.
+    answer = bundled_assistant.ask("How many parameters does BSP-Net have?")
+    assert answer.refused
+    assert any("Binary Space" in h.paper.title for h in answer.near_misses)
+
+
+def test_the_best_evidence_is_stated_even_when_the_model_is_vague(bundled_assistant):
+    answer = bundled_assistant.ask("What does ADED use to approximate the output distribution of the LLM?")
+    assert not answer.refused
+    assert "tri-gram matrix" in answer.text
+    assert all("Adaptive Draft-Verification" in c.paper.title for c in answer.citations)

@@ -18,3 +18,28 @@ def test_dense_mode_returns_scored_hits_best_first(bundled_assistant):
     assert hits[0].paper.title.startswith("Learning Mesh Representations")
     assert [h.lexical for h in hits] == [0.0, 0.0, 0.0]
     assert hits[0].score >= hits[1].score >= hits[2].score
+
+
+def test_a_rare_term_only_one_abstract_has_wins_even_when_dense_misses_it(bundled_assistant):
+    # Dense ranks I2P-MAE outside its top 20; BM25 scores it four times the runner-up. Rank
+    # fusion used to lose it at k=5; score fusion keeps the gap.
+    question = "What linear SVM accuracy does the frozen I2P-MAE reach on ModelNet40?"
+    hits = bundled_assistant.retriever.search(question, 5, "hybrid")
+    assert "Image-to-Point" in hits[0].paper.title
+
+
+def test_the_top_k_does_not_depend_on_k(bundled_assistant):
+    question = "How can the memory of attention keys and values be compressed?"
+    five = [h.paper.id for h in bundled_assistant.retriever.search(question, 5, "hybrid")]
+    ten = [h.paper.id for h in bundled_assistant.retriever.search(question, 10, "hybrid")]
+    assert ten[:5] == five
+
+
+def test_fusion_keeps_score_gaps():
+    from assistant.retrieval import fuse
+
+    dense = [("a", 0.60), ("b", 0.59), ("x", 0.58), ("c", 0.30)]
+    lexical = [("c", 30.0), ("a", 3.0), ("b", 2.9)]  # c: the only abstract with a rare term
+    fused = fuse(dense, lexical, 0.5)
+    assert fused["c"] == 0.5  # last in dense, first in BM25 by a wide margin
+    assert fused["c"] > fused["b"] > fused["x"]

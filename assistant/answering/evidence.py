@@ -32,6 +32,45 @@ def wants_figures(question: str) -> bool:
     return bool(_QUANTITY.search(question))
 
 
+# What kind of figure a question asks for, and what such a figure looks like in an abstract.
+# Only kinds with an unmistakable written form: a question of one of these kinds whose sources
+# state no such figure asks for a detail the abstracts leave out.
+_FIGURE_KINDS = [
+    (re.compile(r"\b(accuracy|percentage|success rate|win rate)\b", re.I), re.compile(r"\d\s?%")),
+    (re.compile(r"\b(how many|number of) (parameters|weights)\b|\bparameter count\b", re.I),
+     re.compile(r"\d\s?(M|B|K|million|billion|thousand)\b")),
+    (re.compile(r"\b(speed-?ups?|how much faster|times faster)\b", re.I),
+     re.compile(r"\d\s?(x|×|times|-fold|%)", re.I)),
+    (re.compile(r"\bcontext (length|window|size)\b", re.I),
+     re.compile(r"\d\s?(K|k|M)?\s?(tokens|context)\b|\d+K\b")),
+    (re.compile(r"\b(how long|latency|wall-clock time)\b", re.I),
+     re.compile(r"\d\s?(ms|s|sec|seconds?|minutes?|hours?|days?)\b")),
+]
+
+
+def figure_kinds(question: str) -> list[re.Pattern]:
+    """Patterns of the figures the question asks for; empty when it asks for none."""
+    if not wants_figures(question) and not re.search(r"\b(parameters|context (length|window|size))\b", question, re.I):
+        return []
+    return [figure for asks, figure in _FIGURE_KINDS if asks.search(question)]
+
+
+def states_figure(kinds: list[re.Pattern], text: str) -> bool:
+    return any(kind.search(text) for kind in kinds)
+
+
+_MANY = re.compile(
+    r"\b(which|what|list|name) (papers|works|methods|studies|approaches|models)\b|\bcompare|\bcomparison\b"
+    r"|\bversus\b|\bvs\.?\s|\bdiffer|\bboth\b|\bpapers\b",
+    re.I,
+)
+
+
+def wants_several(question: str) -> bool:
+    """Lists and comparisons draw on several papers; other questions on the best one."""
+    return bool(_MANY.search(question))
+
+
 @dataclass
 class EvidenceSentence:
     text: str

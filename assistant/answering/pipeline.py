@@ -15,7 +15,14 @@ import numpy as np
 
 from assistant.answering import citations as cite
 from assistant.answering.entities import unknown_names
-from assistant.answering.evidence import PaperEvidence, select_evidence, term_coverage
+from assistant.answering.evidence import (
+    PaperEvidence,
+    figure_kinds,
+    select_evidence,
+    states_figure,
+    term_coverage,
+    wants_several,
+)
 from assistant.answering.grammar import citation_grammar
 from assistant.answering.prompts import render
 from assistant.answering.result import REFUSAL, Answer, Citation, Source, Timings
@@ -27,12 +34,16 @@ from assistant.retrieval import Hit
 TokenFn = Callable[[str], None]
 
 # Refusal: relevance = best evidence sentence score mixed with how much of the question's
-# information the top papers mention. Calibrated on the dev set (eval/calibrate.py).
+# information the top papers mention. Swept on the dev set with eval/calibrate.py.
 REFUSE_BELOW = 0.34
 W_EVIDENCE, W_COVERAGE = 0.6, 0.4
 MODEL_REFUSAL = "The abstracts do not cover this."
 _PREAMBLE = re.compile(r"^(the answer( to (this|the) question)? is:?|answer:)\s*", re.I)
 SENTENCE_WORDS = 45  # evidence sentences are cut here: long ones cost prefill time
+# Sources kept for the prompt: those whose best sentence is within this of the best overall.
+# A list or comparison draws on several papers, a plain question on the best one or two.
+MARGIN_ONE, MARGIN_SEVERAL = 0.1, 0.2
+COVERED = 0.8  # an answer sentence this similar to the lead evidence already states it
 
 
 def _shorten(sentence: str, words: int = SENTENCE_WORDS) -> str:
@@ -119,9 +130,19 @@ class GroundedAnswerer:
             return Answer(question, REFUSAL, True, [], [], near_misses=hits[:3],
                           relevance=relevance, model=self.generator.name, timings=timings)
 
-        # Keep sources whose best sentence is close to the best overall: the rest is noise.
+        several = wants_several(question)
         top = max(e.best for e in evidence)
-        kept = [e for e in evidence if e.best >= top - 0.2]
+        kept = [e for e in evidence if e.best >= top - (MARGIN_SEVERAL if several else MARGIN_ONE)]
+        named = [e for e in evidence if e.hit.named]
+        if named and (len(named) > 1 or not several):
+            # The question names its papers: the answer comes from them, not from look-alikes.
+            kept = named
+        kinds = figure_kinds(query)
+        if kinds and not any(states_figure(kinds, e.hit.paper.abstract) for e in kept):
+            # "How many parameters does X have?" when X's abstract states no such figure.
+            timings.total_s = time.perf_counter() - started
+            return Answer(question, REFUSAL, True, [], [], near_misses=hits[:3],
+                          relevance=relevance, model=self.generator.name, timings=timings)
         sources: list[Source] = []
         for ref, item in enumerate(kept, 1):
             chosen = item.chosen if ref <= 2 else item.chosen[:1]
@@ -143,11 +164,19 @@ class GroundedAnswerer:
         timings.prompt_tokens = stream.stats.prompt_tokens
         timings.completion_tokens = stream.stats.completion_tokens
 
-        text, cited, unsupported, removed = self._verify(raw, by_ref)
-        extractive = False
-        if not cited:
-            text, cited = self._extract(sources, by_ref)
-            extractive = True
+        sentences, cited, unsupported, removed, vectors = self._verify(raw, by_ref)
+        leads = self._leads(sources, by_ref, several)
+        extractive = not sentences
+        # The best evidence goes into the answer when no kept sentence already states it: a
+        # small model's supported-but-vague sentence must not hide what the abstract says.
+        for source, best in leads:
+            if vectors and max(float(np.dot(best.vector, v)) for v in vectors) >= COVERED:
+                continue
+            sentences.append(cite.CitedSentence(_quote(source, best.text, extractive), [source.ref]))
+            if all(c.ref != source.ref for c in cited):
+                cited.append(Citation(source.ref, source.paper, best.text, round(best.score, 4)))
+        cited.sort(key=lambda c: c.ref)
+        text = cite.render_sentences(sentences)
         timings.total_s = time.perf_counter() - started
         return Answer(question, text, False, sources, cited, removed_citations=removed,
                       unsupported=unsupported, extractive=extractive, relevance=relevance,
@@ -158,7 +187,7 @@ class GroundedAnswerer:
         text, removed = cite.strip_invalid(_PREAMBLE.sub("", raw.strip()), set(by_ref))
         sentences = [s for s in cite.split_cited_sentences(text) if s.text]
         if not sentences or MODEL_REFUSAL.rstrip(".") in text:
-            return "", [], [], removed
+            return [], [], [], removed, []
         vectors = self.embedder.encode([s.text for s in sentences])
         kept: list[cite.CitedSentence] = []
         citations: dict[int, Citation] = {}
@@ -181,17 +210,19 @@ class GroundedAnswerer:
             kept.append(cite.CitedSentence(sentence.text, [g.ref for g in good]))
             for g in good:
                 citations.setdefault(g.ref, Citation(g.ref, by_ref[g.ref].hit.paper, g.evidence, round(g.score, 4)))
-        return cite.render_sentences(kept), sorted(citations.values(), key=lambda c: c.ref), unsupported, removed
+        return kept, list(citations.values()), unsupported, removed, seen_claims
 
-    def _extract(self, sources: list[Source], by_ref: dict[int, PaperEvidence]):
-        """No generated sentence held up: quote the best evidence instead of saying nothing."""
-        picked = []
-        for source in sources[:2]:
-            best = max(by_ref[source.ref].sentences, key=lambda s: s.score)
-            picked.append((source, best))
-        text = " ".join(f"{s.paper.title}: {_shorten(best.text, 60)} [{s.ref}]" for s, best in picked)
-        cited = [Citation(s.ref, s.paper, best.text, round(best.score, 4)) for s, best in picked]
-        return text, cited
+    @staticmethod
+    def _leads(sources: list[Source], by_ref: dict[int, PaperEvidence], several: bool):
+        """The best evidence sentence of the best source (of the best two for a list or a
+        comparison): what the answer must state."""
+        ranked = sorted(sources, key=lambda s: -by_ref[s.ref].best)[: 2 if several else 1]
+        return [(s, max(by_ref[s.ref].sentences, key=lambda e: e.score)) for s in ranked]
+
+
+def _quote(source: Source, sentence: str, alone: bool) -> str:
+    text = _shorten(sentence, 60).rstrip(".")
+    return f"{source.paper.title}: {text}" if alone else f'The abstract of "{source.paper.title}" states: {text}'
 
 
 class StuffedAnswerer:

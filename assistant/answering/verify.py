@@ -15,7 +15,7 @@ from assistant.answering.evidence import PaperEvidence
 from assistant.index.lexical import tokenize
 
 W_COSINE, W_OVERLAP = 0.6, 0.4
-SUPPORT_THRESHOLD = 0.55  # calibrated on eval/questions/dev.jsonl (see eval/calibrate.py)
+SUPPORT_THRESHOLD = 0.55  # calibrated on eval/questions/dev.jsonl
 
 
 @dataclass
