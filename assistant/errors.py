@@ -47,3 +47,9 @@ class ModelUnavailable(AssistantError):
 
 class IndexUnavailable(AssistantError):
     exit_code = ExitCode.UNAVAILABLE
+
+
+class Cancelled(AssistantError):
+    """The user stopped a running answer (Esc in the chat, Ctrl-C in the CLI)."""
+
+    exit_code = ExitCode.INTERRUPTED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -44,6 +45,10 @@ class Assistant:
             return None
         return self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
 
+    def papers(self, ids: list[str]) -> dict:
+        """Full records (metadata, whole abstract) of papers an answer names."""
+        return self.index.papers(ids) if ids else {}
+
     def stats(self) -> dict:
         return {"papers": self.index.count(), "index_dir": str(self.index.directory)}
 
@@ -65,6 +70,22 @@ class Assistant:
     def models(self):
         return available_models(self.paths, self.settings.model)
 
+    def use_model(self, spec: str) -> Path:
+        """Switch the GGUF model; it loads on the next question (or `load_model`)."""
+        path = resolve_model(spec, self.paths)
+        with self._generator.lock if self._generator else contextlib.nullcontext():
+            self.settings.model = str(path)
+            self._generator = None
+        return path
+
+    def load_model(self) -> str:
+        self.generator.load()
+        return self.generator.name
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._generator is not None and self._generator.loaded
+
     # ------------------------------------------------------------------ questions
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.retriever.search(query, k or self.settings.k, self.settings.retrieval)
@@ -76,11 +97,13 @@ class Assistant:
         history: list[Turn] | None = None,
         on_token: Callable[[str], None] | None = None,
         on_retrieved: Callable[[str, list[Hit]], None] | None = None,
+        query: str | None = None,
     ) -> Answer:
+        """`query` replaces the automatic standalone rewrite (a user who edited it)."""
         started = time.perf_counter()
         if self.index.count() == 0:
             raise IndexUnavailable("the index is empty: run `assistant ingest PATH` first")
-        query = standalone_query(question, history or [])
+        query = query or standalone_query(question, history or [])
         vector = self.retriever.embed_query(query)
         hits = self.retriever.search(query, k or self.settings.k, self.settings.retrieval, vector)
         if on_retrieved:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import closing
 from collections.abc import Callable
 
 import numpy as np
@@ -59,18 +60,24 @@ class _Stream:
         self.started = started
         self.on_token = on_token
         self.ttft: float | None = None
+        self.decode_s: float | None = None
         self.stats = GenerationStats()
 
     def run(self, messages: list[dict], max_tokens: int, temperature: float, grammar: str | None) -> str:
         pieces = []
-        for piece in self.generator.stream_chat(
+        # closing(): a consumer that cancels (on_token raises) must release the model lock
+        # now, not whenever the abandoned generator is collected.
+        with closing(self.generator.stream_chat(
             messages, max_tokens, temperature, grammar=grammar, stats=self.stats
-        ):
-            if self.ttft is None:
-                self.ttft = time.perf_counter() - self.started
-            pieces.append(piece)
-            if self.on_token:
-                self.on_token(piece)
+        )) as stream:
+            for piece in stream:
+                if self.ttft is None:
+                    self.ttft = time.perf_counter() - self.started
+                pieces.append(piece)
+                if self.on_token:
+                    self.on_token(piece)
+        if self.ttft is not None:
+            self.decode_s = time.perf_counter() - self.started - self.ttft
         return "".join(pieces)
 
 
@@ -163,6 +170,7 @@ class GroundedAnswerer:
         timings.ttft_s = stream.ttft
         timings.prompt_tokens = stream.stats.prompt_tokens
         timings.completion_tokens = stream.stats.completion_tokens
+        timings.decode_s = stream.decode_s
 
         sentences, cited, unsupported, removed, vectors = self._verify(raw, by_ref)
         leads = self._leads(sources, by_ref, several)
@@ -255,6 +263,7 @@ class StuffedAnswerer:
         timings.ttft_s = stream.ttft
         timings.prompt_tokens = stream.stats.prompt_tokens
         timings.completion_tokens = stream.stats.completion_tokens
+        timings.decode_s = stream.decode_s
         timings.total_s = time.perf_counter() - started
         refused = MODEL_REFUSAL.rstrip(".").casefold() in text.casefold() or not sources
         return Answer(question, text or REFUSAL, refused, sources, citations,

@@ -36,6 +36,13 @@ class Timings:
     total_s: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    decode_s: float | None = None  # from the first generated token to the last
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        if not self.decode_s or self.completion_tokens < 2:
+            return None
+        return (self.completion_tokens - 1) / self.decode_s
 
 
 @dataclass
@@ -90,5 +97,7 @@ class Answer:
                 "total_s": round(self.timings.total_s, 3),
                 "prompt_tokens": self.timings.prompt_tokens,
                 "completion_tokens": self.timings.completion_tokens,
+                "decode_s": None if self.timings.decode_s is None else round(self.timings.decode_s, 3),
+                "tokens_per_s": None if self.timings.tokens_per_s is None else round(self.timings.tokens_per_s, 2),
             },
         }

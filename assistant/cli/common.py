@@ -37,19 +37,19 @@ def handle_errors(func):
     return wrapper
 
 
-def make_assistant(ctx: click.Context, **flags):
+def make_settings(ctx: click.Context, **flags):
     """Settings: defaults < config file < env ASSISTANT_* < flags given on this command."""
-    from assistant.service import Assistant
     from assistant.settings import load_settings
 
     root = ctx.find_root().params
     config = root.get("config")
-    settings = load_settings(
-        Path(config) if config else None,
-        index_dir=root.get("index_dir"),
-        **flags,
-    )
-    return Assistant(settings)
+    return load_settings(Path(config) if config else None, index_dir=root.get("index_dir"), **flags)
+
+
+def make_assistant(ctx: click.Context, **flags):
+    from assistant.service import Assistant
+
+    return Assistant(make_settings(ctx, **flags))
 
 
 def progress_printer(label: str):

@@ -6,6 +6,7 @@ import click
 
 from assistant import __version__
 from assistant.cli.ask import ask, search
+from assistant.cli.chat import chat
 from assistant.cli.evaluate import compare, evaluate
 from assistant.cli.ingest import index, ingest
 from assistant.cli.models import models
@@ -44,6 +45,7 @@ def cli(config, index_dir):
     \b
     Examples:
       assistant ask "How do recent methods speed up LLM decoding?"
+      assistant chat
       assistant search "sparse autoencoders" -k 10 --json
       assistant ingest arxiv-metadata.jsonl papers.csv
       assistant index stats
@@ -55,6 +57,7 @@ def cli(config, index_dir):
 
 cli.add_command(ask)
 cli.add_command(search)
+cli.add_command(chat)
 cli.add_command(ingest)
 cli.add_command(index)
 cli.add_command(models)

@@ -101,8 +101,7 @@ def summarise(records: list[dict]) -> dict:
             "ttft_s": _quantiles([r["timings"]["ttft_s"] for r in rows if r["timings"]["ttft_s"] is not None]),
             "total_s": _quantiles([r["timings"]["total_s"] for r in rows]),
             "tokens_per_s": _stat([
-                r["timings"]["completion_tokens"] / max(1e-6, r["timings"]["total_s"] - r["timings"]["ttft_s"])
-                for r in rows if r["timings"]["ttft_s"] is not None and r["timings"]["completion_tokens"] > 1
+                r["timings"]["tokens_per_s"] for r in rows if r["timings"].get("tokens_per_s") is not None
             ]),
         }
         curve = defaultdict(list)

@@ -1,0 +1,230 @@
+"""The chat app driven by Textual's pilot, with the real index, MiniLM and SmolLM2."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.chats import ChatStore
+from assistant.paths import user_paths
+from assistant.tui.app import ChatApp
+from assistant.tui.widgets import PaperPanel, SourceItem, TurnView
+
+pytestmark = pytest.mark.slow
+SIZE = (150, 45)
+QUESTION = "What does BSP-Net output directly?"
+
+
+def make_app(bundled_assistant, tmp_path, **kwargs) -> ChatApp:
+    return ChatApp(bundled_assistant.settings, user_paths(), export_dir=tmp_path / "exports",
+                   assistant=bundled_assistant, **kwargs)
+
+
+async def wait_for(pilot, condition, seconds: float = 120.0) -> None:
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        await pilot.pause(0.1)
+    raise AssertionError("timed out waiting for the app")
+
+
+async def ask(pilot, app: ChatApp, question: str) -> TurnView:
+    await wait_for(pilot, app.ready.is_set)
+    await pilot.click("#question")
+    await pilot.press(*question)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.query(TurnView) and app.query(TurnView).last().status != "pending")
+    return app.query(TurnView).last()
+
+
+def paper_text(app: ChatApp) -> str:
+    return str(app.query_one("#paper-body").render())
+
+
+@pytest.mark.asyncio
+async def test_streamed_answer_cites_and_a_citation_opens_the_paper(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    drafts: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        view = await ask(pilot, app, QUESTION)
+        drafts.append(view.draft)
+        assert view.status == "done"
+        answer = view.answer
+        assert not answer["refused"] and answer["citations"]
+        assert "polygonal meshes" in answer["answer"]
+        # The model's words streamed into the draft before the checked answer replaced them.
+        assert drafts[0].strip()
+        assert "(cite:1)" in view.markdown.source  # [1] is a link
+
+        # Clicking [1] (what the Markdown widget posts on a click) opens the paper.
+        from textual.widgets import Markdown
+
+        view.markdown.post_message(Markdown.LinkClicked(view.markdown, "cite:1"))
+        await pilot.pause(0.2)
+        citation = answer["citations"][0]
+        assert citation["title"] in paper_text(app)
+        assert citation["evidence"] in paper_text(app)  # the whole abstract, evidence marked
+
+        # By keys: the sources list, Enter on a source.
+        app.query_one(PaperPanel).show(None, None, "")
+        sources = app.query_one("#sources-list")
+        sources.focus()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        first = app.query(SourceItem).first()
+        assert first.ref == 1
+        assert answer["sources"][0]["title"] in paper_text(app)
+
+
+@pytest.mark.asyncio
+async def test_a_question_asked_while_the_model_loads_waits_then_answers(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    lock = bundled_assistant.generator.lock
+    lock.acquire()  # the loader blocks on the model lock: "the model is still loading"
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#question")
+            await pilot.press(*QUESTION, "enter")
+            await wait_for(pilot, lambda: "Waiting for the model" in str(
+                app.query(TurnView).last().query_one(".meta").render()))
+            assert not app.ready.is_set()
+            assert app.state == "loading model"
+            assert app.store.turns(app.chat_id)[0].status == "pending"  # already saved
+            lock.release()
+            lock = None
+            await wait_for(pilot, lambda: app.query(TurnView).last().status == "done")
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+@pytest.mark.asyncio
+async def test_chats_persist_rename_and_reopen(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, QUESTION)
+        chat_id = app.chat_id
+        await pilot.press("f2")
+        await pilot.press(*"Meshes from BSP", "enter")
+        await pilot.pause(0.2)
+        assert app.sub_title == "Meshes from BSP"
+
+    # A new process: the chat, its title and its answer are all there.
+    store = ChatStore(user_paths().chats_db)
+    assert [c.title for c in store.chats()] == ["Meshes from BSP"]
+    assert [c.title for c in store.chats("polygonal")] == ["Meshes from BSP"]  # searched by answer text
+    reopened = make_app(bundled_assistant, tmp_path, chat_id=chat_id)
+    async with reopened.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        views = list(reopened.query(TurnView))
+        assert [v.question for v in views] == [QUESTION]
+        assert "polygonal meshes" in views[0].markdown.source
+        assert reopened.query(SourceItem)  # the sources panel shows the last answer's sources
+
+
+@pytest.mark.asyncio
+async def test_escape_stops_the_answer_and_keeps_the_question(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, app.ready.is_set)
+        await pilot.click("#question")
+        await pilot.press(*"How do recent methods speed up LLM decoding without losing quality?", "enter")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not app.answering)
+        turn = app.store.turns(app.chat_id)[0]
+        assert turn.status == "cancelled"
+        assert turn.question.startswith("How do recent methods")
+
+        # Ctrl+R asks it again, this time to the end.
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.store.turns(app.chat_id)[0].status == "done")
+
+
+@pytest.mark.asyncio
+async def test_follow_up_uses_the_conversation_and_shows_the_search(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask(pilot, app, "What speed-up does Collaborative Decoding (CoDe) give?")
+        view = await ask(pilot, app, "How much memory does it save?")
+        query = view.answer["standalone_query"]
+        assert "Collaborative Decoding" in query
+        assert query in str(view.query_one(".query").render())
+
+
+@pytest.mark.asyncio
+async def test_export_writes_markdown_references_and_bibtex(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        view = await ask(pilot, app, QUESTION)
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.2)
+    exported = sorted((tmp_path / "exports").iterdir())
+    assert [p.suffix for p in exported] == [".bib", ".md"]
+    markdown = exported[1].read_text()
+    title = view.answer["citations"][0]["title"]
+    assert f"**Q:** {QUESTION}" in markdown
+    assert "## References" in markdown and f"[1] {title}" in markdown
+    bib = exported[0].read_text()
+    assert bib.startswith("@misc{") and "Binary Space Partitioning" in bib
+
+
+@pytest.mark.asyncio
+async def test_errors_are_notices_not_crashes(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, app.ready.is_set)
+        app.switch_model(str(tmp_path / "missing.gguf"))
+        await pilot.pause(0.2)
+        assert any("missing.gguf" in n.message for n in app._notifications)
+        assert app.is_running
+        assert app.assistant.model_loaded  # still the old model
+
+
+def test_main_screen_snapshot(bundled_assistant, tmp_path, snap_compare):
+    """An answered chat as a user reopens it: question, search line, cited answer, sources."""
+    store = ChatStore(user_paths().chats_db)
+    chat = store.create_chat()
+    turn = store.add_question(chat.id, QUESTION)
+    # A fixed answer over the real records: generated text may vary with llama.cpp's cache state.
+    hits = bundled_assistant.search(QUESTION, 3)
+    evidence = "BSP-Net directly outputs polygonal meshes from the inferred convexes."
+    assert evidence in hits[0].paper.abstract
+    answer = {
+        "question": QUESTION, "standalone_query": QUESTION, "refused": False,
+        "answer": "BSP-Net directly outputs polygonal meshes from the inferred convexes [1].",
+        "citations": [{"ref": 1, "id": hits[0].paper.id, "title": hits[0].paper.title, "evidence": evidence}],
+        "sources": [{"ref": i, "id": h.paper.id, "title": h.paper.title, "score": round(h.score, 2),
+                     "url": None, "evidence": []} for i, h in enumerate(hits, 1)],
+        "near_misses": [], "unsupported_sentences": [], "extractive": False,
+        "timings": {"retrieve_s": 0.1, "ttft_s": 1.0, "total_s": 2.0, "prompt_tokens": 400,
+                    "completion_tokens": 40, "decode_s": 0.8, "tokens_per_s": 48.75},
+    }
+    store.finish(turn.id, answer)
+    app = make_app(bundled_assistant, tmp_path, chat_id=chat.id)
+
+    async def settled(pilot):
+        await wait_for(pilot, lambda: app.state == "ready")
+        app.query_one("#question").cursor_blink = False  # a blinking cursor is not a difference
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+def test_help_screen_snapshot(bundled_assistant, tmp_path, snap_compare):
+    app = make_app(bundled_assistant, tmp_path)
+
+    async def settled(pilot):
+        await wait_for(pilot, lambda: app.state == "ready")
+        app.query_one("#question").cursor_blink = False
+        await pilot.press("f1")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled)
+
+
+def test_the_chat_command_is_wired(tmp_path):
+    from click.testing import CliRunner
+
+    from assistant.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["chat", "--help"])
+    assert result.exit_code == 0 and "--chat" in result.output
