@@ -84,7 +84,7 @@ async def test_a_question_asked_while_the_model_loads_waits_then_answers(bundled
         async with app.run_test(size=SIZE) as pilot:
             await pilot.click("#question")
             await pilot.press(*QUESTION, "enter")
-            await wait_for(pilot, lambda: "Waiting for the model" in str(
+            await wait_for(pilot, lambda: "Waiting for the assistant" in str(
                 app.query(TurnView).last().query_one(".meta").render()))
             assert not app.ready.is_set()
             assert app.state == "loading model"

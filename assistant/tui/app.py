@@ -257,7 +257,7 @@ class ChatApp(App):
         self.cancel_requested.clear()
         try:
             if not self.ready.is_set():
-                self.call_from_thread(view.show_note, "Waiting for the model to load…")
+                self.call_from_thread(view.show_note, f"Waiting for the assistant ({self.state})…")
                 self.ready.wait()
             if self.assistant is None or self.backend_error:
                 raise AssistantError(self.backend_error or "the assistant is not ready")
