@@ -38,3 +38,22 @@ def test_fact_matching_normalises_case_and_times():
 def test_bootstrap_interval_brackets_the_mean():
     low, high = bootstrap_ci([0, 1, 1, 1, 0, 1, 1, 1, 1, 1])
     assert low <= 0.8 <= high and 0 <= low < high <= 1
+
+
+def test_paired_deltas_pair_by_question_and_bound_the_difference():
+    from assistant.evaluation.compare import paired_deltas, verdict_changes
+
+    def record(qid, refused, mrr):
+        return {"id": qid, "answerable": True, "gold": ["t"], "refused": refused,
+                "retrieval": {"recall_at": {"5": 1.0}, "mrr": mrr, "ndcg10": mrr},
+                "verdict": {"fact_recall": 1.0 if not refused else 0.0},
+                "timings": {"ttft_s": 1.0, "total_s": 2.0}}
+
+    a = [record(f"q{i}", False, 0.5) for i in range(20)]
+    b = [record(f"q{i}", False, 1.0) for i in range(19)] + [record("q19", True, 1.0)]
+    d = paired_deltas(list(reversed(a)), b)  # order must not matter: paired by id
+    assert d["mrr"]["delta"] == 0.5 and d["mrr"]["ci95"] == (0.5, 0.5) and d["mrr"]["n"] == 20
+    assert d["false_refusal_rate"]["delta"] == 0.05
+    low, high = d["false_refusal_rate"]["ci95"]
+    assert low == 0.0 and 0.05 <= high <= 0.15
+    assert verdict_changes(a, b) == ["q19: refused False->True, fact_recall 1.00->0.00"]

@@ -1,4 +1,4 @@
-"""`assistant eval QUESTIONS.jsonl` and `assistant eval-compare RUN_A RUN_B`."""
+"""`assistant eval QUESTIONS.jsonl` (one config or a matrix) and `assistant eval compare A B`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.errors import MissingInputError
 
 SHOWN = ["recall@5", "mrr", "ndcg@10", "citation_precision", "citation_recall", "fact_recall",
          "unsupported_sentence_rate", "refusal_accuracy", "false_refusal_rate", "tokens_per_s"]
@@ -31,28 +32,64 @@ def _table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-@click.command("eval")
+class _EvalGroup(click.Group):
+    """`assistant eval QUESTIONS ...` runs; `assistant eval compare A B` compares."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("eval", cls=_EvalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def evaluate():
+    """Score the assistant on a question set, or compare two runs.
+
+    \b
+      assistant eval QUESTIONS.jsonl [--out DIR] [-k 5] [--model M] ...
+      assistant eval QUESTIONS.jsonl -k 3,5,8 -m a.gguf -m b.gguf --out DIR   (matrix)
+      assistant eval compare RUN_A RUN_B
+    """
+
+
+def _ks(ctx, _param, value: str | None) -> list[int] | None:
+    if value is None:
+        return None
+    try:
+        ks = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter(f"expected a number or a list like 3,5,8, got {value!r}") from None
+    if not ks or any(not 1 <= k <= 50 for k in ks):
+        raise click.BadParameter("each k must be between 1 and 50")
+    return ks
+
+
+@evaluate.command("run")
 @click.argument("questions", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: eval-runs/<file stem>]; an existing run resumes.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N questions.")
-@click.option("-k", type=click.IntRange(1, 50), default=None, help="Papers per question [default: 5].")
-@click.option("--model", "-m", help="GGUF path or name in the models dir.")
+@click.option("-k", "ks", callback=_ks, help="Papers per question [default: 5]; a list (3,5,8) runs each.")
+@click.option("--model", "-m", "models", multiple=True, help="GGUF path or name; repeat to compare models.")
 @click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed"]), default=None)
 @click.option("--retrieval", type=click.Choice(["hybrid", "dense"]), default=None)
 @click.pass_context
 @handle_errors
-def evaluate(ctx, questions, out, limit, k, model, answer_mode, retrieval):
+def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
     """Score the assistant on a question set: retrieval, citations, facts, refusals, latency.
 
     Writes results.jsonl, summary.json and report.html to --out. Questions are JSON lines:
     {"id", "question", "history", "gold": [titles or ids], "facts", "answerable", "kind"}.
+    Several -k values or models run every combination in one warm process, each into its own
+    folder under --out, with matrix.html comparing them.
     """
+    from assistant.evaluation.compare import write_matrix
     from assistant.evaluation.questions import load_questions
-    from assistant.evaluation.report import write_report
+    from assistant.evaluation.report import METRICS, write_report
     from assistant.evaluation.runner import load_results, run_eval
 
-    assistant = make_assistant(ctx, k=k, model=model, answer_mode=answer_mode, retrieval=retrieval)
+    assistant = make_assistant(ctx, k=ks[0] if ks else None, model=models[0] if models else None,
+                               answer_mode=answer_mode, retrieval=retrieval)
     items, problems = load_questions(questions)
     for problem in problems:
         click.echo(f"assistant: warning: {problem} (skipped)", err=True)
@@ -61,35 +98,57 @@ def evaluate(ctx, questions, out, limit, k, model, answer_mode, retrieval):
         assistant.ensure_index(progress_printer("Embedding"))
     out = out or Path("eval-runs") / questions.stem
     s = assistant.settings
-    config = {"questions": str(questions), "k": s.k, "model": assistant.generator.name,
-              "answer_mode": s.answer_mode, "retrieval": s.retrieval, "n_ctx": s.n_ctx}
-    summary = run_eval(assistant, items, out, s.k, config, progress_printer("Questions"))
-    report = write_report(out, summary, [r for r in load_results(out) if r["id"] in {q.id for q in items}])
-    click.echo(_table(summary))
-    click.echo(f"\nwrote {out / 'results.jsonl'}, {out / 'summary.json'}, {report}", err=True)
+    configs = [(k, m) for m in (models or [None]) for k in (ks or [s.k])]
+    matrix = len(configs) > 1
+    runs = []
+    for k, model in configs:
+        if model is not None:
+            assistant.use_model(model)
+        name = assistant.generator.name
+        target = out / _config_name(k, name) if matrix else out
+        config = {"questions": str(questions), "k": k, "model": name,
+                  "answer_mode": s.answer_mode, "retrieval": s.retrieval, "n_ctx": s.n_ctx}
+        if matrix:
+            click.echo(f"\n== k={k}, model={name} -> {target}", err=True)
+        summary = run_eval(assistant, items, target, k, config, progress_printer("Questions"))
+        ids = {q.id for q in items}
+        report = write_report(target, summary, [r for r in load_results(target) if r["id"] in ids])
+        click.echo(_table(summary) if not matrix else f"k={k} model={name}\n{_table(summary)}\n")
+        click.echo(f"wrote {target / 'results.jsonl'}, {target / 'summary.json'}, {report}", err=True)
+        runs.append((target.name, summary))
+    if matrix:
+        page = write_matrix(out, runs, METRICS)
+        click.echo(f"wrote {page}", err=True)
 
 
-@click.command("eval-compare")
+def _config_name(k: int, model: str) -> str:
+    stem = model.removesuffix(".gguf")
+    return "k{}-{}".format(k, "".join(c if c.isalnum() or c in "-_." else "_" for c in stem))
+
+
+@evaluate.command("compare")
 @click.argument("run_a", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("run_b", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @handle_errors
 def compare(run_a, run_b):
-    """Metric deltas between two eval runs and the questions whose verdict changed."""
+    """Metric deltas (B - A) with paired bootstrap 95% CIs, and the questions that changed."""
+    from assistant.evaluation.compare import paired_deltas, verdict_changes
     from assistant.evaluation.runner import load_results
 
-    a = json.loads((run_a / "summary.json").read_text())["overall"]
-    b = json.loads((run_b / "summary.json").read_text())["overall"]
-    click.echo(f"{'metric':<28}{'A':>8}{'B':>8}{'B-A':>8}")
-    for key in SHOWN:
-        va, vb = a[key]["value"], b[key]["value"]
-        if va is None or vb is None:
-            continue
-        click.echo(f"{key:<28}{va:>8.3f}{vb:>8.3f}{vb - va:>+8.3f}")
-    ra = {r["id"]: r for r in load_results(run_a)}
-    changed = []
-    for r in load_results(run_b):
-        old = ra.get(r["id"])
-        if old and (old["refused"] != r["refused"] or old["verdict"].get("fact_recall") != r["verdict"].get("fact_recall")):
-            changed.append(f"  {r['id']}: refused {old['refused']}->{r['refused']}, facts "
-                           f"{old['verdict'].get('fact_recall')}->{r['verdict'].get('fact_recall')}")
-    click.echo(f"\n{len(changed)} questions changed verdict" + (":\n" + "\n".join(changed) if changed else ""))
+    a, b = load_results(run_a), load_results(run_b)
+    if not a or not b:
+        raise MissingInputError(f"{run_a if not a else run_b}: no results.jsonl with any record")
+    deltas = paired_deltas(a, b)
+    click.echo(f"{'metric':<28}{'A':>8}{'B':>8}{'B-A':>9}  95% CI of B-A     n")
+    for key, d in deltas.items():
+        ci = f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]" if d["ci95"] else ""
+        mark = " *" if d["ci95"] and (d["ci95"][0] > 0 or d["ci95"][1] < 0) else ""
+        click.echo(f"{key:<28}{d['a']:>8.3f}{d['b']:>8.3f}{d['delta']:>+9.3f}  {ci:<17}{d['n']:>3}{mark}")
+    click.echo("(* the interval excludes 0; questions paired by id)")
+    changed = verdict_changes(a, b)
+    click.echo(f"\n{len(changed)} questions changed verdict" + (":\n  " + "\n  ".join(changed) if changed else ""))
+
+
+# The spelling of earlier versions.
+legacy_compare = click.Command("eval-compare", callback=compare.callback, params=compare.params,
+                               help=compare.help, hidden=True)

@@ -7,7 +7,7 @@ import click
 from assistant import __version__
 from assistant.cli.ask import ask, search
 from assistant.cli.chat import chat
-from assistant.cli.evaluate import compare, evaluate
+from assistant.cli.evaluate import evaluate, legacy_compare
 from assistant.cli.ingest import index, ingest
 from assistant.cli.models import models
 
@@ -62,7 +62,7 @@ cli.add_command(ingest)
 cli.add_command(index)
 cli.add_command(models)
 cli.add_command(evaluate)
-cli.add_command(compare)
+cli.add_command(legacy_compare)
 
 
 def main() -> None:
