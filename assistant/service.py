@@ -24,10 +24,45 @@ class Assistant:
 
         self.settings = settings or Settings()
         self.paths = paths or user_paths()
-        self.embedder = MiniLMEmbedder(self.settings.embed_device, self.settings.embed_batch_size)
-        self.index = PaperIndex(index_dir(self.settings, self.paths), self.embedder)
+        # Ingest embeds with sentence-transformers (batched, GPU-capable); questions, evidence
+        # and verification with the same weights in ONNX Runtime once exported: no torch import.
+        self.ingest_embedder = MiniLMEmbedder(self.settings.embed_device, self.settings.embed_batch_size)
+        self.index = PaperIndex(index_dir(self.settings, self.paths), self.ingest_embedder)
+        self.embedder = self._fast_embedder() or self.ingest_embedder
         self.retriever = Retriever(self.index, self.embedder)
         self._generator = None
+
+    def _onnx_file(self) -> Path:
+        from assistant.onnx_embedding import onnx_path
+
+        return onnx_path(self.settings.onnx_dir or self.paths.cache_dir / "onnx")
+
+    def _fast_embedder(self):
+        if self.settings.query_embedder != "onnx":
+            return None
+        path = self._onnx_file()
+        if not path.exists():
+            return None
+        from assistant.onnx_embedding import OnnxMiniLM
+
+        return OnnxMiniLM(path, self.settings.embed_batch_size)
+
+    def prepare_fast_path(self) -> bool:
+        """Export the ONNX query embedder if it is missing (needs torch: done when torch is
+        loaded anyway, after an ingest or instead of a torch query) and switch to it."""
+        from assistant.onnx_embedding import OnnxMiniLM, export_onnx
+
+        if self.settings.query_embedder != "onnx" or isinstance(self.embedder, OnnxMiniLM):
+            return False
+        try:
+            export_onnx(self._onnx_file())
+        except Exception as error:  # the torch path still answers, only slower to start
+            import warnings
+
+            warnings.warn(f"ONNX export of the query embedder failed, using torch: {error}", stacklevel=2)
+            return False
+        self.embedder = self.retriever.embedder = self._fast_embedder()
+        return True
 
     # ------------------------------------------------------------------ corpus and index
     def load(self, paths: Iterable[Path], fmt: str | None = None) -> CorpusLoad:
@@ -35,15 +70,19 @@ class Assistant:
 
     def ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
         report = self.index.ingest(corpus.papers, on_progress)
+        self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
         report.rejected = len(corpus.rejected)
         report.duplicates = corpus.duplicates
         return report
 
     def ensure_index(self, on_progress: ProgressFn | None = None) -> IngestReport | None:
-        """First use: index the bundled corpus so a fresh install can answer at once."""
-        if self.index.count() > 0:
-            return None
-        return self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
+        """First use: index the bundled corpus so a fresh install can answer at once; and
+        export the ONNX query embedder if it is missing (once)."""
+        report = None
+        if self.index.count() == 0:
+            report = self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
+        self.prepare_fast_path()
+        return report
 
     def papers(self, ids: list[str]) -> dict:
         """Full records (metadata, whole abstract) of papers an answer names."""

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(32, ge=1)
     embed_device: str | None = Field(None, description="torch device for ingest (default: auto).")
+    query_embedder: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: MiniLM in ONNX Runtime for questions (no torch import, exported "
+        "once); torch: sentence-transformers for everything.",
+    )
+    onnx_dir: Path | None = Field(None, description="Where the exported ONNX MiniLM is cached "
+                                  "(default: <cache>/onnx).")
 
     @classmethod
     def settings_customise_sources(

@@ -17,11 +17,18 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory):
+    """The ONNX query embedder is exported once per session (~5 s), not once per test home."""
+    return tmp_path_factory.mktemp("onnx")
+
+
 @pytest.fixture(autouse=True)
-def assistant_home(tmp_path, monkeypatch):
+def assistant_home(tmp_path, monkeypatch, onnx_dir):
     monkeypatch.setenv("ASSISTANT_HOME", str(tmp_path / "home"))
     for var in [v for v in os.environ if v.startswith("ASSISTANT_") and v != "ASSISTANT_HOME"]:
         monkeypatch.delenv(var)
+    monkeypatch.setenv("ASSISTANT_ONNX_DIR", str(onnx_dir))
     return tmp_path / "home"
 
 
@@ -44,7 +51,7 @@ def bundled_index_dir(tmp_path_factory, embedder):
 
 
 @pytest.fixture(scope="session")
-def bundled_assistant(bundled_index_dir, embedder):
+def bundled_assistant(bundled_index_dir, embedder, onnx_dir):
     """One warm Assistant over the bundled index, shared like a long-running process would."""
     from assistant.paths import Paths
     from assistant.service import Assistant
@@ -52,10 +59,9 @@ def bundled_assistant(bundled_index_dir, embedder):
 
     root = bundled_index_dir.parent / "assistant-home"
     assistant = Assistant(
-        Settings(index_dir=bundled_index_dir, n_threads=os.cpu_count() or 2),
+        Settings(index_dir=bundled_index_dir, n_threads=os.cpu_count() or 2, onnx_dir=onnx_dir),
         Paths(root / "config", root / "data", root / "cache"),
     )
-    assistant.embedder = embedder
-    assistant.index.embedder = embedder
-    assistant.retriever.embedder = embedder
+    assistant.ingest_embedder = assistant.index.embedder = embedder
+    assistant.ensure_index()  # exports the ONNX query embedder, as a first real run does
     return assistant

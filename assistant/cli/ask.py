@@ -14,9 +14,9 @@ from assistant.errors import UsageError
 def _ensure_index(assistant) -> None:
     if assistant.index.count() == 0:
         click.echo("Indexing the bundled Daily Papers corpus (first use)...", err=True)
-        report = assistant.ensure_index(progress_printer("Embedding"))
-        if report:
-            click.echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
+    report = assistant.ensure_index(progress_printer("Embedding"))
+    if report:
+        click.echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
 
 
 def _read_history(source: str):

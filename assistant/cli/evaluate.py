@@ -94,8 +94,7 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
     for problem in problems:
         click.echo(f"assistant: warning: {problem} (skipped)", err=True)
     items = items[:limit] if limit else items
-    if assistant.index.count() == 0:
-        assistant.ensure_index(progress_printer("Embedding"))
+    assistant.ensure_index(progress_printer("Embedding"))
     out = out or Path("eval-runs") / questions.stem
     s = assistant.settings
     configs = [(k, m) for m in (models or [None]) for k in (ks or [s.k])]
