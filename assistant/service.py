@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -16,6 +17,13 @@ from assistant.models import available_models, resolve_model
 from assistant.paths import Paths, user_paths
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings, index_dir
+
+
+def _quietly(job) -> None:
+    try:
+        job()
+    except Exception:
+        pass
 
 
 class Assistant:
@@ -116,6 +124,18 @@ class Assistant:
             self.settings.model = str(path)
             self._generator = None
         return path
+
+    def warm_up(self, embedder: bool = True, model: bool = False) -> list[threading.Thread]:
+        """Load the query embedder (and the model) in the background: ONNX Runtime and llama.cpp
+        load in C++ while this thread imports Chroma. Whatever fails is raised again, in the
+        caller's thread, by the first real use."""
+        jobs = [getattr(self.embedder, "_load", None)] if embedder else []
+        if model:
+            jobs.append(self.load_model)
+        threads = [threading.Thread(target=_quietly, args=(job,), daemon=True) for job in jobs if job]
+        for thread in threads:
+            thread.start()
+        return threads
 
     def load_model(self) -> str:
         self.generator.load()

@@ -74,7 +74,11 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream):
         raise UsageError("the question is empty")
     assistant = make_assistant(ctx, k=k, model=model, answer_mode=answer_mode)
     turns = _read_history(history) if history else None
+    assistant.warm_up()
     _ensure_index(assistant)
+    # From here every error needs the model first, so llama.cpp's quiet load (it silences fd 2)
+    # cannot swallow an error message.
+    assistant.warm_up(embedder=False, model=True)
     stream = not (as_json or no_stream) and sys.stdout.isatty()
     streamed: list[str] = []
 
