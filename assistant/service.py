@@ -129,7 +129,7 @@ class Assistant:
         """Load the query embedder (and the model) in the background: ONNX Runtime and llama.cpp
         load in C++ while this thread imports Chroma. Whatever fails is raised again, in the
         caller's thread, by the first real use."""
-        jobs = [getattr(self.embedder, "_load", None)] if embedder else []
+        jobs = [getattr(self.embedder, "_load", None), lambda: self.index.lexical] if embedder else []
         if model:
             jobs.append(self.load_model)
         threads = [threading.Thread(target=_quietly, args=(job,), daemon=True) for job in jobs if job]

@@ -85,3 +85,16 @@ def test_the_best_evidence_is_stated_even_when_the_model_is_vague(bundled_assist
     assert not answer.refused
     assert "tri-gram matrix" in answer.text
     assert all("Adaptive Draft-Verification" in c.paper.title for c in answer.citations)
+
+
+def test_grammar_constrained_decoding_still_cites_only_given_sources(bundled_assistant):
+    settings = bundled_assistant.settings
+    settings.citation_grammar = True
+    try:
+        answer = bundled_assistant.ask("What does ADED use to approximate the output distribution of the LLM?")
+    finally:
+        settings.citation_grammar = False
+    assert not answer.refused and answer.citations
+    given = {s.ref for s in answer.sources}
+    assert {c.ref for c in answer.citations} <= given
+    assert answer.removed_citations == 0  # the grammar never lets an invalid number out

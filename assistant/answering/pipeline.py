@@ -44,7 +44,8 @@ SENTENCE_WORDS = 45  # evidence sentences are cut here: long ones cost prefill t
 # Sources kept for the prompt: those whose best sentence is within this of the best overall.
 # A list or comparison draws on several papers, a plain question on the best one or two.
 MARGIN_ONE, MARGIN_SEVERAL = 0.1, 0.2
-COVERED = 0.8  # an answer sentence this similar to the lead evidence already states it
+COVERED = 0.8  # an answer sentence this similar to the lead evidence already states it...
+COVERED_TERMS = 0.75  # ...if it also has this share of what the evidence adds to the question
 
 
 def _shorten(sentence: str, words: int = SENTENCE_WORDS) -> str:
@@ -165,8 +166,8 @@ class GroundedAnswerer:
             {"role": "user", "content": render("answer", sources="\n".join(blocks), question=query)},
         ]
         stream = _Stream(self.generator, started, on_token)
-        raw = stream.run(messages, self.settings.max_tokens, self.settings.temperature,
-                         citation_grammar([s.ref for s in sources]))
+        grammar = citation_grammar([s.ref for s in sources]) if self.settings.citation_grammar else None
+        raw = stream.run(messages, self.settings.max_tokens, self.settings.temperature, grammar)
         timings.ttft_s = stream.ttft
         timings.prompt_tokens = stream.stats.prompt_tokens
         timings.completion_tokens = stream.stats.completion_tokens
@@ -177,8 +178,10 @@ class GroundedAnswerer:
         extractive = not sentences
         # The best evidence goes into the answer when no kept sentence already states it: a
         # small model's supported-but-vague sentence must not hide what the abstract says.
+        stated = set(tokenize(" ".join(s.text for s in sentences)))
         for source, best in leads:
-            if vectors and max(float(np.dot(best.vector, v)) for v in vectors) >= COVERED:
+            if vectors and max(float(np.dot(best.vector, v)) for v in vectors) >= COVERED and \
+                    _states_terms(best.text, stated, query):
                 continue
             sentences.append(cite.CitedSentence(_quote(source, best.text, extractive), [source.ref]))
             if all(c.ref != source.ref for c in cited):
@@ -226,6 +229,13 @@ class GroundedAnswerer:
         comparison): what the answer must state."""
         ranked = sorted(sources, key=lambda s: -by_ref[s.ref].best)[: 2 if several else 1]
         return [(s, max(by_ref[s.ref].sentences, key=lambda e: e.score)) for s in ranked]
+
+
+def _states_terms(evidence: str, stated: set[str], question: str) -> bool:
+    """Similar is not enough: "outputs directly from the convexes" is close to the evidence yet
+    drops "polygonal meshes", the answer. The evidence's own words beyond the question count."""
+    new = set(tokenize(evidence)) - set(tokenize(question))
+    return not new or len(new & stated) / len(new) >= COVERED_TERMS
 
 
 def _quote(source: Source, sentence: str, alone: bool) -> str:
