@@ -34,5 +34,8 @@ test: install browser
 eval: install
 	$(BIN)/assistant eval eval/questions/dev.jsonl --out eval/runs/dev
 
+bench: install
+	$(BIN)/python benchmarks/bench.py
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

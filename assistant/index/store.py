@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -19,9 +20,18 @@ class ChromaStore:
         self.embedder_name = embedder_name
         self._collection = None
         self._client = None
+        # Chroma's client cache is not safe against two threads opening one path at once
+        # (KeyError on the system registry): warm-up threads and the TUI both open lazily.
+        self._opening = threading.Lock()
 
     @property
     def collection(self):
+        if self._collection is not None:
+            return self._collection
+        with self._opening:
+            return self._open()
+
+    def _open(self):
         if self._collection is None:
             import chromadb
             from chromadb.config import Settings as ChromaSettings
