@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,9 @@ class PaperIndex:
 
         self.store = ChromaStore(directory, EMBEDDER_NAME)
         self._lexical: LexicalIndex | None = None
+        # A warm-up thread may load (or heal) the BM25 index while an ingest rebuilds it:
+        # one at a time, or the older one could be saved or kept last.
+        self._lexical_lock = threading.RLock()
 
     def _write_lock(self):
         # Chroma is not safe with two processes writing one directory: serialise writers.
@@ -46,12 +51,13 @@ class PaperIndex:
 
     @property
     def lexical(self) -> LexicalIndex:
-        if self._lexical is None:
-            loaded = LexicalIndex.load(self.directory)
-            if loaded is None or len(loaded.ids) != self.store.count():
-                loaded = self._rebuild_lexical()  # older or interrupted index: heal it
-            self._lexical = loaded
-        return self._lexical
+        with self._lexical_lock:
+            if self._lexical is None:
+                loaded = LexicalIndex.load(self.directory)
+                if loaded is None or len(loaded.ids) != self.store.count():
+                    loaded = self._rebuild_lexical()  # older or interrupted index: heal it
+                self._lexical = loaded
+            return self._lexical
 
     def _rebuild_lexical(self) -> LexicalIndex:
         lexical = LexicalIndex.build(self.store.iter_papers())
@@ -87,7 +93,8 @@ class PaperIndex:
 
                     vectors = self.embedder.encode([p.embedding_text for p in chunk], on_batch=tick)
                     self.store.upsert(chunk, vectors)
-                self._lexical = self._rebuild_lexical()
+                with self._lexical_lock:
+                    self._lexical = self._rebuild_lexical()
         report.seconds = time.perf_counter() - start
         return report
 
@@ -95,8 +102,9 @@ class PaperIndex:
         with self._write_lock():
             count = self.store.count()
             self.store.clear()
-            LexicalIndex.remove(self.directory)
-            self._lexical = None
+            with self._lexical_lock:
+                LexicalIndex.remove(self.directory)
+                self._lexical = None
         return count
 
     def count(self) -> int:
