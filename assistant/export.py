@@ -61,7 +61,7 @@ def chat_markdown(chat: Chat, lookup: PaperLookup) -> str:
     if order:
         papers = lookup(list(order))
         body += ["## References", ""]
-        body += [_reference_line(n, cited[pid], papers.get(pid)) for pid, n in order.items()]
+        body += [f"- {_reference_line(n, cited[pid], papers.get(pid))}" for pid, n in order.items()]
         body.append("")
     return "\n".join(body)
 
