@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import DIMENSIONS, EMBEDDER_NAME, minilm_dir
+from assistant.embedding import EMBEDDER_NAME, encode_by_length, minilm_dir
 
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 
@@ -95,20 +95,17 @@ class OnnxMiniLM:
 
     def encode(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
         session, tokenizer = self._load()
-        out = np.empty((len(texts), DIMENSIONS), dtype=np.float32)
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # little padding per batch
-        for start in range(0, len(texts), self.batch_size):
-            idx = order[start : start + self.batch_size]
-            encodings = tokenizer.encode_batch([texts[i] for i in idx])
+
+        def run(batch: list[str]) -> np.ndarray:
+            encodings = tokenizer.encode_batch(batch)
             feed = {
                 "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
                 "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
             }
-            out[idx] = session.run(None, feed)[0]
-            if on_batch:
-                on_batch(len(idx))
-        return out
+            return session.run(None, feed)[0]
+
+        return encode_by_length(texts, self.batch_size, run, on_batch)
 
     def encode_one(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
