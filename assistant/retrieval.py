@@ -19,6 +19,46 @@ NAME_BONUS = 0.5  # half the scale: a named method outranks anything that merely
 NAME_MAX_DF = 3  # a name token names at most a few papers
 
 
+@dataclass(frozen=True)
+class Filters:
+    """Metadata limits on what is retrieved. Papers without a date never pass a year limit."""
+
+    year_from: int | None = None
+    year_to: int | None = None
+    category: str | None = None  # an arXiv category ("cs.CL") or its archive ("cs")
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.year_from, self.year_to, self.category))
+
+    def where(self) -> dict | None:
+        """The year limits as a Chroma metadata filter (categories are checked afterwards)."""
+        terms = []
+        if self.year_from is not None:
+            terms.append({"year": {"$gte": self.year_from}})
+        if self.year_to is not None:
+            terms.append({"year": {"$lte": self.year_to}})
+        return None if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
+
+    def accepts(self, paper: Paper) -> bool:
+        year = int(paper.date[:4]) if paper.date and paper.date[:4].isdigit() else None
+        if self.year_from is not None and (year is None or year < self.year_from):
+            return False
+        if self.year_to is not None and (year is None or year > self.year_to):
+            return False
+        if self.category and not any(c == self.category or c.split(".")[0] == self.category
+                                     for c in paper.categories):
+            return False
+        return True
+
+    def describe(self) -> str:
+        parts = []
+        if self.year_from is not None or self.year_to is not None:
+            parts.append(f"{self.year_from or '…'}–{self.year_to or '…'}")
+        if self.category:
+            parts.append(self.category)
+        return ", ".join(parts)
+
+
 @dataclass
 class Hit:
     paper: Paper
@@ -72,13 +112,19 @@ class Retriever:
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.encode_one(query)
 
-    def search(self, query: str, k: int, mode: str = "hybrid", vector: np.ndarray | None = None) -> list[Hit]:
+    def search(self, query: str, k: int, mode: str = "hybrid", vector: np.ndarray | None = None,
+               filters: Filters | None = None) -> list[Hit]:
         if self.index.count() == 0:
             return []
         vector = self.embed_query(query) if vector is None else vector
         pool = max(POOL, k)
-        dense = self.index.dense_search(vector, pool)
-        lexical = self.index.lexical_search(query, pool) if mode == "hybrid" else []
+        dense = self.index.dense_search(vector, pool, filters.where() if filters else None)
+        # BM25 cannot filter inside: a deeper pool leaves enough after the filter.
+        lexical = self.index.lexical_search(query, pool * (10 if filters else 1)) if mode == "hybrid" else []
+        if filters:
+            candidates = self.index.papers(list({pid for pid, _ in dense + lexical}))
+            dense = [(pid, s) for pid, s in dense if pid in candidates and filters.accepts(candidates[pid])]
+            lexical = [(pid, s) for pid, s in lexical if pid in candidates and filters.accepts(candidates[pid])][:pool]
         fused = fuse(dense, lexical, DENSE_WEIGHT) if mode == "hybrid" else fuse(dense, [], 1.0)
         # One store read serves both the name boost (all candidates) and the hits.
         papers = self.index.papers(list(fused) if mode == "hybrid" else [])

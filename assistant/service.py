@@ -15,7 +15,7 @@ from assistant.followup import Turn, standalone_query
 from assistant.index import IngestReport, PaperIndex, ProgressFn
 from assistant.models import available_models, resolve_model
 from assistant.paths import Paths, user_paths
-from assistant.retrieval import Hit, Retriever
+from assistant.retrieval import Filters, Hit, Retriever
 from assistant.settings import Settings, index_dir
 
 
@@ -146,8 +146,14 @@ class Assistant:
         return self._generator is not None and self._generator.loaded
 
     # ------------------------------------------------------------------ questions
+    @property
+    def filters(self) -> Filters:
+        s = self.settings
+        return Filters(s.year_from, s.year_to, s.category)
+
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        return self.retriever.search(query, k or self.settings.k, self.settings.retrieval)
+        return self.retriever.search(query, k or self.settings.k, self.settings.retrieval,
+                                     filters=self.filters or None)
 
     def ask(
         self,
@@ -164,7 +170,8 @@ class Assistant:
             raise IndexUnavailable("the index is empty: run `assistant ingest PATH` first")
         query = query or standalone_query(question, history or [])
         vector = self.retriever.embed_query(query)
-        hits = self.retriever.search(query, k or self.settings.k, self.settings.retrieval, vector)
+        hits = self.retriever.search(query, k or self.settings.k, self.settings.retrieval, vector,
+                                     filters=self.filters or None)
         if on_retrieved:
             on_retrieved(query, hits)
         answerer = self._answerer()

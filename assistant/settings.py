@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     retrieval: Literal["hybrid", "dense"] = Field(
         "hybrid", description="hybrid: dense + BM25 fused; dense: vectors only."
     )
+    year_from: int | None = Field(None, description="Only papers from this year on.")
+    year_to: int | None = Field(None, description="Only papers up to this year.")
+    category: str | None = Field(None, description="Only papers in this arXiv category or archive (cs.CL, cs).")
     answer_mode: Literal["grounded", "stuffed"] = Field(
         "grounded",
         description="grounded: evidence sentences, constrained citations, verification; "

@@ -228,3 +228,21 @@ def test_the_chat_command_is_wired(tmp_path):
 
     result = CliRunner().invoke(cli, ["chat", "--help"])
     assert result.exit_code == 0 and "--chat" in result.output
+
+
+@pytest.mark.asyncio
+async def test_year_filter_from_the_palette_limits_retrieval(bundled_assistant, tmp_path):
+    app = make_app(bundled_assistant, tmp_path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, app.ready.is_set)
+            app.prompt_years()
+            await pilot.pause(0.2)
+            await pilot.press(*"2030-", "enter")
+            await pilot.pause(0.2)
+            assert app.settings.year_from == 2030 and app.settings.year_to is None
+            assert "only 2030–…" in str(app.query_one("#status").render())
+            view = await ask(pilot, app, QUESTION)
+            assert view.answer["refused"]  # the bundled papers carry no dates: none passes
+    finally:
+        bundled_assistant.settings.year_from = bundled_assistant.settings.year_to = None

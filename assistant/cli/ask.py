@@ -35,15 +35,23 @@ def _read_history(source: str):
         raise UsageError(f"{source}: bad history: {exc}") from None
 
 
+def filter_options(command):
+    """--since/--until/--category: limits on what is retrieved (papers that carry the metadata)."""
+    command = click.option("--category", help="Only papers in this arXiv category or archive (cs.CL, cs).")(command)
+    command = click.option("--until", "year_to", type=int, help="Only papers up to this year.")(command)
+    return click.option("--since", "year_from", type=int, help="Only papers from this year on.")(command)
+
+
 @click.command()
 @click.argument("query")
 @click.option("-k", type=click.IntRange(1, 100), default=None, help="Results to return [default: 5].")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@filter_options
 @click.pass_context
 @handle_errors
-def search(ctx, query, k, as_json):
+def search(ctx, query, k, as_json, year_from, year_to, category):
     """Retrieval only: the papers closest to QUERY, with scores."""
-    assistant = make_assistant(ctx, k=k)
+    assistant = make_assistant(ctx, k=k, year_from=year_from, year_to=year_to, category=category)
     _ensure_index(assistant)
     hits = assistant.search(query, k)
     if as_json:
@@ -66,13 +74,15 @@ def search(ctx, query, k, as_json):
               help="grounded (default) or stuffed: the plain RAG baseline, for comparison.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, no streaming.")
 @click.option("--no-stream", is_flag=True, help="Print the answer only when it is complete.")
+@filter_options
 @click.pass_context
 @handle_errors
-def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream):
+def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_from, year_to, category):
     """Answer QUESTION from the indexed abstracts, citing them as [n]."""
     if not question.strip():
         raise UsageError("the question is empty")
-    assistant = make_assistant(ctx, k=k, model=model, answer_mode=answer_mode)
+    assistant = make_assistant(ctx, k=k, model=model, answer_mode=answer_mode,
+                               year_from=year_from, year_to=year_to, category=category)
     turns = _read_history(history) if history else None
     assistant.warm_up()
     _ensure_index(assistant)

@@ -23,6 +23,7 @@ from assistant.errors import AssistantError, Cancelled
 from assistant.export import answer_with_references, bibtex, chat_markdown
 from assistant.followup import Turn
 from assistant.paths import Paths
+from assistant.retrieval import Filters
 from assistant.settings import Settings
 from assistant.tui.screens import Confirm, HelpScreen, TextPrompt
 from assistant.tui.widgets import PaperPanel, SourceItem, SourcesPanel, StatusBar, TurnView
@@ -104,8 +105,9 @@ class ChatApp(App):
         model = Path(self.settings.model).name if self.settings.model else "SmolLM2 (bundled)"
         if self.assistant is not None and self.assistant.model_loaded:
             model = self.assistant.generator.name
+        s = self.settings
         self.query_one(StatusBar).render_status(model, self.papers_indexed, state, self.last_ttft,
-                                                self.last_tps, self.settings.k)
+                                                self.last_tps, s.k, Filters(s.year_from, s.year_to, s.category).describe())
 
     def _state_from_thread(self, state: str) -> None:
         self.call_from_thread(self.set_state, state)
@@ -434,6 +436,11 @@ class ChatApp(App):
             for model in self.assistant.models():
                 yield SystemCommand(f"Switch model: {model.name}", f"{model.origin}, {model.size_bytes / 2**20:.0f} MiB",
                                     lambda spec=str(model.path): self.switch_model(spec))
+        yield SystemCommand("Filter by years…", "Only papers from a year range, e.g. 2023-2024",
+                            self.prompt_years)
+        yield SystemCommand("Filter by category…", "Only papers in an arXiv category or archive (cs.CL, cs)",
+                            self.prompt_category)
+        yield SystemCommand("Clear filters", "Retrieve from every indexed paper", self.clear_filters)
         yield SystemCommand("Switch model from a path…", "Any GGUF file", self.prompt_model_path)
         yield SystemCommand("Index a file or folder…", "Add abstracts (Daily Papers, JSONL, CSV, arXiv)",
                             self.prompt_index_path)
@@ -443,6 +450,38 @@ class ChatApp(App):
         self.settings.k = k
         self.set_state(self.state)
         self.notify(f"Retrieving {k} abstracts per question.")
+
+    def prompt_years(self) -> None:
+        def done(value: str | None) -> None:
+            match = re.fullmatch(r"\s*(\d{4})?\s*(?:-\s*(\d{4})?)?\s*", value or "")
+            if not value or not match or not any(match.groups()):
+                if value:
+                    self.notify("Expected years like 2023-2024, 2023- or -2024.", severity="warning")
+                return
+            start, end = match.group(1), match.group(2)
+            single = "-" not in value
+            self.settings.year_from = int(start) if start else None
+            self.settings.year_to = int(start) if single else int(end) if end else None
+            self.filters_changed()
+
+        self.push_screen(TextPrompt("Years (2023-2024, 2023-, -2024 or 2024)", "", "2023-2024"), done)
+
+    def prompt_category(self) -> None:
+        def done(value: str | None) -> None:
+            if value:
+                self.settings.category = value
+                self.filters_changed()
+
+        self.push_screen(TextPrompt("arXiv category or archive", self.settings.category or "", "cs.CL"), done)
+
+    def clear_filters(self) -> None:
+        self.settings.year_from = self.settings.year_to = self.settings.category = None
+        self.filters_changed()
+
+    def filters_changed(self) -> None:
+        described = self.assistant.filters.describe() if self.assistant else ""
+        self.notify(f"Retrieving only: {described}." if described else "No filters: every paper.")
+        self.set_state(self.state)
 
     def switch_model(self, spec: str) -> None:
         if self.answering:

@@ -181,8 +181,10 @@ class PaperPanel(VerticalScroll):
 
 class StatusBar(Static):
     def render_status(self, model: str, papers: int | None, state: str, ttft: float | None,
-                      tokens_per_s: float | None, k: int) -> None:
+                      tokens_per_s: float | None, k: int, filters: str = "") -> None:
         parts = [state, f"model {model}", f"{papers} papers" if papers is not None else "index …", f"k={k}"]
+        if filters:
+            parts.append(f"only {filters}")
         if ttft is not None:
             parts.append(f"first token {ttft:.1f} s")
         if tokens_per_s:
