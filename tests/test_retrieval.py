@@ -29,7 +29,7 @@ def test_a_rare_term_only_one_abstract_has_wins_even_when_dense_misses_it(bundle
 
 
 def test_the_top_k_does_not_depend_on_k(bundled_assistant):
-    question = "How can the memory of attention keys and values be compressed?"
+    question = "What decoder does IsoC-VGAE use to keep high-order isomorphic consistency?"
     five = [h.paper.id for h in bundled_assistant.retriever.search(question, 5, "hybrid")]
     ten = [h.paper.id for h in bundled_assistant.retriever.search(question, 10, "hybrid")]
     assert ten[:5] == five
