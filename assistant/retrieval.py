@@ -30,14 +30,12 @@ class Filters:
     def __bool__(self) -> bool:
         return any(v is not None for v in (self.year_from, self.year_to, self.category))
 
-    def where(self) -> dict | None:
-        """The year limits as a Chroma metadata filter (categories are checked afterwards)."""
-        terms = []
-        if self.year_from is not None:
-            terms.append({"year": {"$gte": self.year_from}})
-        if self.year_to is not None:
-            terms.append({"year": {"$lte": self.year_to}})
-        return None if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
+    @property
+    def years(self) -> tuple[int | None, int | None] | None:
+        """The year limits, applied inside dense search (categories are checked afterwards)."""
+        if self.year_from is None and self.year_to is None:
+            return None
+        return (self.year_from, self.year_to)
 
     def accepts(self, paper: Paper) -> bool:
         year = int(paper.date[:4]) if paper.date and paper.date[:4].isdigit() else None
@@ -118,7 +116,7 @@ class Retriever:
             return []
         vector = self.embed_query(query) if vector is None else vector
         pool = max(POOL, k)
-        dense = self.index.dense_search(vector, pool, filters.where() if filters else None)
+        dense = self.index.dense_search(vector, pool, filters.years if filters else None)
         # BM25 cannot filter inside: a deeper pool leaves enough after the filter.
         lexical = self.index.lexical_search(query, pool * (10 if filters else 1)) if mode == "hybrid" else []
         if filters:
@@ -132,7 +130,7 @@ class Retriever:
         order = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
         if mode != "hybrid":
             papers = self.index.papers(order)
-        # Exact cosine for every hit (lexical-only hits have no Chroma distance).
+        # Exact cosine for every hit (lexical-only hits have no dense score).
         vectors = self.index.vectors(order)
         bm25 = dict(lexical)
         return [

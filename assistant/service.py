@@ -7,16 +7,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.answering import Answer
-from assistant.corpus import CorpusLoad, bundled_corpus_dir, load_corpus
 from assistant.errors import IndexUnavailable
-from assistant.followup import Turn, standalone_query
-from assistant.index import IngestReport, PaperIndex, ProgressFn
-from assistant.models import available_models, resolve_model
 from assistant.paths import Paths, user_paths
-from assistant.retrieval import Filters, Hit, Retriever
 from assistant.settings import Settings, index_dir
+
+# The rest is imported where it is first used: a cold `ask` starts loading the query embedder
+# (0.25 s in ONNX Runtime, mostly outside the GIL) before the index and pipeline modules import.
+if TYPE_CHECKING:
+    from assistant.answering import Answer
+    from assistant.corpus import CorpusLoad
+    from assistant.followup import Turn
+    from assistant.index import IngestReport, PaperIndex, ProgressFn
+    from assistant.retrieval import Filters, Hit, Retriever
 
 
 def _quietly(job) -> None:
@@ -35,10 +39,32 @@ class Assistant:
         # Ingest embeds with sentence-transformers (batched, GPU-capable); questions, evidence
         # and verification with the same weights in ONNX Runtime once exported: no torch import.
         self.ingest_embedder = MiniLMEmbedder(self.settings.embed_device, self.settings.embed_batch_size)
-        self.index = PaperIndex(index_dir(self.settings, self.paths), self.ingest_embedder)
         self.embedder = self._fast_embedder() or self.ingest_embedder
-        self.retriever = Retriever(self.index, self.embedder)
+        self._index: PaperIndex | None = None
+        self._retriever: Retriever | None = None
+        self._parts_lock = threading.Lock()  # warm-up threads and the caller build them lazily
         self._generator = None
+
+    @property
+    def index(self) -> PaperIndex:
+        with self._parts_lock:
+            if self._index is None:
+                from assistant.index import PaperIndex
+
+                self._index = PaperIndex(index_dir(self.settings, self.paths), self.ingest_embedder,
+                                         self.settings.vector_search)
+            return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            from assistant.retrieval import Retriever
+
+            index = self.index
+            with self._parts_lock:
+                if self._retriever is None:
+                    self._retriever = Retriever(index, self.embedder)
+        return self._retriever
 
     def _onnx_file(self) -> Path:
         from assistant.onnx_embedding import onnx_path
@@ -74,6 +100,8 @@ class Assistant:
 
     # ------------------------------------------------------------------ corpus and index
     def load(self, paths: Iterable[Path], fmt: str | None = None) -> CorpusLoad:
+        from assistant.corpus import load_corpus
+
         return load_corpus(paths, fmt)
 
     def ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
@@ -86,6 +114,8 @@ class Assistant:
     def ensure_index(self, on_progress: ProgressFn | None = None) -> IngestReport | None:
         """First use: index the bundled corpus so a fresh install can answer at once; and
         export the ONNX query embedder if it is missing (once)."""
+        from assistant.corpus import bundled_corpus_dir, load_corpus
+
         report = None
         if self.index.count() == 0:
             report = self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
@@ -107,6 +137,7 @@ class Assistant:
     def generator(self):
         if self._generator is None:
             from assistant.generation import LlamaGenerator
+            from assistant.models import resolve_model
 
             s = self.settings
             self._generator = LlamaGenerator(
@@ -115,10 +146,14 @@ class Assistant:
         return self._generator
 
     def models(self):
+        from assistant.models import available_models
+
         return available_models(self.paths, self.settings.model)
 
     def use_model(self, spec: str) -> Path:
         """Switch the GGUF model; it loads on the next question (or `load_model`)."""
+        from assistant.models import resolve_model
+
         path = resolve_model(spec, self.paths)
         with self._generator.lock if self._generator else contextlib.nullcontext():
             self.settings.model = str(path)
@@ -127,8 +162,8 @@ class Assistant:
 
     def warm_up(self, embedder: bool = True, model: bool = False) -> list[threading.Thread]:
         """Load the query embedder (and the model) in the background: ONNX Runtime and llama.cpp
-        load in C++ while this thread imports Chroma. Whatever fails is raised again, in the
-        caller's thread, by the first real use."""
+        load in C++, outside the GIL, while this thread imports the index and the pipeline.
+        Whatever fails is raised again, in the caller's thread, by the first real use."""
         jobs = [getattr(self.embedder, "_load", None), lambda: self.index.lexical] if embedder else []
         if model:
             jobs.append(self.load_model)
@@ -148,6 +183,8 @@ class Assistant:
     # ------------------------------------------------------------------ questions
     @property
     def filters(self) -> Filters:
+        from assistant.retrieval import Filters
+
         s = self.settings
         return Filters(s.year_from, s.year_to, s.category)
 
@@ -165,6 +202,8 @@ class Assistant:
         query: str | None = None,
     ) -> Answer:
         """`query` replaces the automatic standalone rewrite (a user who edited it)."""
+        from assistant.followup import standalone_query
+
         started = time.perf_counter()
         if self.index.count() == 0:
             raise IndexUnavailable("the index is empty: run `assistant ingest PATH` first")

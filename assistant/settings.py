@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     retrieval: Literal["hybrid", "dense"] = Field(
         "hybrid", description="hybrid: dense + BM25 fused; dense: vectors only."
     )
+    vector_search: Literal["exact", "chroma"] = Field(
+        "exact", description="exact: scan the index's vector matrix (no chromadb import at question "
+        "time; 5 ms at 100k abstracts on 2 cores); chroma: Chroma's HNSW index.",
+    )
     year_from: int | None = Field(None, description="Only papers from this year on.")
     year_to: int | None = Field(None, description="Only papers up to this year.")
     category: str | None = Field(None, description="Only papers in this arXiv category or archive (cs.CL, cs).")

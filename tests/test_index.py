@@ -1,9 +1,13 @@
 import dataclasses
 import json
+import shutil
+
+import pytest
 
 from assistant.corpus import load_corpus
 from assistant.index import PaperIndex
 from assistant.index.lexical import LexicalIndex, tokenize
+from assistant.index.snapshot import Snapshot
 
 from conftest import DATA
 
@@ -24,13 +28,74 @@ def test_ingest_is_incremental_and_idempotent(tmp_path, embedder):
     assert index.papers([papers[0].id])[papers[0].id].abstract.endswith("Extra sentence.")
 
 
-def test_lexical_index_is_persisted_beside_chroma_and_matches_titles(tmp_path, embedder):
+def test_lexical_index_is_persisted_with_the_read_side_and_matches_titles(tmp_path, embedder):
     papers = load_corpus([DATA / "tiny.jsonl"]).papers
     PaperIndex(tmp_path / "idx", embedder).ingest(papers)
-    assert (tmp_path / "idx" / LexicalIndex.FILE).exists()
-    lexical = LexicalIndex.load(tmp_path / "idx")
+    [generation] = (tmp_path / "idx" / "read").glob("gen-*")
+    lexical = LexicalIndex.load(generation)
+    assert len(lexical.ids) == 6
     [(top, _), *_] = lexical.search("binary space partitioning meshes", 3)
     assert papers[[p.id for p in papers].index(top)].title.startswith("Learning Mesh Representations")
+
+
+def test_exact_search_agrees_with_chroma_hnsw(tmp_path, embedder):
+    index = PaperIndex(tmp_path / "idx", embedder)
+    index.ingest(load_corpus([DATA / "tiny.jsonl"]).papers)
+    vector = embedder.encode_one("speculative decoding with a draft model")
+    exact, hnsw = index.dense_search(vector, 6), index.store.query(vector, 6)
+    assert [pid for pid, _ in exact] == [pid for pid, _ in hnsw]
+    assert all(abs(a - b) < 1e-4 for (_, a), (_, b) in zip(exact, hnsw))
+
+
+def test_an_index_without_a_read_side_is_rebuilt_from_chroma(tmp_path, embedder):
+    """An index written by an older version, or whose read side was deleted."""
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+    PaperIndex(tmp_path / "idx", embedder).ingest(papers)
+    shutil.rmtree(tmp_path / "idx" / "read")
+    index = PaperIndex(tmp_path / "idx", embedder)
+    assert index.count() == 6
+    assert index.lexical_search("binary space partitioning", 1)[0][0] in {p.id for p in papers}
+
+
+def test_an_interrupted_ingest_is_completed_on_the_next_open(tmp_path, embedder, monkeypatch):
+    """Killed after Chroma took the new papers but before the read side was written: nothing
+    indexed is lost. (The kill is simulated: it cannot be timed for real between two writes.)"""
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+    PaperIndex(tmp_path / "idx", embedder).ingest(papers[:4])
+    interrupted = PaperIndex(tmp_path / "idx", embedder)
+
+    def killed():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(interrupted, "_rebuild_read_side", killed)
+    with pytest.raises(KeyboardInterrupt):
+        interrupted.ingest(papers)
+    assert Snapshot.open(tmp_path / "idx" / "read").count == 4  # the read side is behind
+    reopened = PaperIndex(tmp_path / "idx", embedder)
+    assert reopened.count() == 6
+    assert set(reopened.papers([p.id for p in papers])) == {p.id for p in papers}
+
+
+def test_a_reader_follows_an_ingest_by_another_process(tmp_path, embedder):
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+    reader = PaperIndex(tmp_path / "idx", embedder)
+    PaperIndex(tmp_path / "idx", embedder).ingest(papers[:3])
+    assert reader.count() == 3
+    PaperIndex(tmp_path / "idx", embedder).ingest(papers)
+    assert reader.count() == 6
+    assert len(reader.lexical.ids) == 6
+
+
+def test_a_reader_does_not_wait_for_a_running_first_ingest(tmp_path, embedder):
+    """The chat's UI thread asks for the count while a worker indexes: it must not block."""
+    from filelock import FileLock
+
+    index = PaperIndex(tmp_path / "idx", embedder)
+    (tmp_path / "idx").mkdir()
+    with FileLock(str(tmp_path / "idx" / ".write.lock")):  # as an ingest holds it
+        (tmp_path / "idx" / ".ingesting").touch()
+        assert index.count() == 0
+        assert index.lexical_search("decoding", 5) == []
 
 
 def test_dense_search_finds_the_paper_and_stores_metadata(tmp_path, embedder):
@@ -53,9 +118,9 @@ def test_clear_empties_both_indexes(tmp_path, embedder):
     index = PaperIndex(tmp_path / "idx", embedder)
     index.ingest(load_corpus([DATA / "tiny.jsonl"]).papers)
     assert index.clear() == 6
-    assert index.count() == 0
-    assert not (tmp_path / "idx" / LexicalIndex.FILE).exists()
+    assert index.count() == 0 and index.store.count() == 0
     assert index.lexical_search("decoding", 5) == []
+    assert PaperIndex(tmp_path / "idx", embedder).count() == 0
 
 
 def test_tokenize_folds_hyphens_plurals_and_stopwords():

@@ -18,7 +18,7 @@ def test_onnx_embeddings_equal_sentence_transformers(bundled_assistant, embedder
     assert np.abs(fast - reference).max() < 1e-4
 
 
-def test_the_query_path_never_imports_torch(bundled_assistant, onnx_dir):
+def test_the_query_path_never_imports_torch_or_chromadb(bundled_assistant, onnx_dir):
     code = f"""
 import sys
 from assistant.service import Assistant
@@ -26,7 +26,8 @@ from assistant.settings import Settings
 a = Assistant(Settings(index_dir={str(bundled_assistant.index.directory)!r}, onnx_dir={str(onnx_dir)!r}))
 hits = a.search("What does BSP-Net output directly?")
 assert "Binary Space" in hits[0].paper.title, hits[0].paper.title
-assert "torch" not in sys.modules and "sentence_transformers" not in sys.modules
+heavy = {{"torch", "sentence_transformers", "chromadb", "scipy"}} & set(sys.modules)
+assert not heavy, heavy
 print("ok")
 """
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

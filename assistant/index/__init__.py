@@ -11,7 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from assistant.corpus import Paper
+from assistant.errors import IndexUnavailable
 from assistant.index.lexical import LexicalIndex
+from assistant.index.snapshot import POINTER, Snapshot
 from assistant.index.store import ChromaStore
 
 ProgressFn = Callable[[int, int], None]  # (done, total)
@@ -31,16 +33,31 @@ class IngestReport:
 
 
 class PaperIndex:
-    def __init__(self, directory: Path, embedder):
+    """Chroma is the store of record; questions read the snapshot written after each ingest
+    (see `snapshot.py`), so they never import chromadb."""
+
+    def __init__(self, directory: Path, embedder, vector_search: str = "exact"):
         self.directory = directory
         self.embedder = embedder
         from assistant.embedding import EMBEDDER_NAME
 
+        self.embedder_name = EMBEDDER_NAME
         self.store = ChromaStore(directory, EMBEDDER_NAME)
-        self._lexical: LexicalIndex | None = None
-        # A warm-up thread may load (or heal) the BM25 index while an ingest rebuilds it:
-        # one at a time, or the older one could be saved or kept last.
-        self._lexical_lock = threading.RLock()
+        self.vector_search = vector_search  # "exact": the snapshot's matrix; "chroma": its HNSW
+        self._snapshot: Snapshot | None = None
+        self._snapshot_key: tuple | None = None
+        # The UI thread, warm-up threads and an ingest worker all reach for the read side.
+        self._read_lock = threading.RLock()
+
+    @property
+    def _read_root(self) -> Path:
+        return self.directory / "read"
+
+    @property
+    def _marker(self) -> Path:
+        # Present from an ingest's first write to Chroma until its snapshot is live: found with
+        # the write lock free, it means an ingest was interrupted and the snapshot is behind.
+        return self.directory / ".ingesting"
 
     def _write_lock(self):
         # Chroma is not safe with two processes writing one directory: serialise writers.
@@ -49,20 +66,53 @@ class PaperIndex:
         self.directory.mkdir(parents=True, exist_ok=True)
         return FileLock(str(self.directory / ".write.lock"))
 
+    def _pointer_key(self) -> tuple | None:
+        try:
+            stat = (self._read_root / POINTER).stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns)
+
+    def snapshot(self) -> Snapshot:
+        """The live read side, reopened when another process has ingested since; rebuilt from
+        Chroma when it is missing, from another format, or left behind by an interrupted ingest."""
+        with self._read_lock:
+            key = self._pointer_key()
+            if self._snapshot is not None and key == self._snapshot_key and not self._marker.exists():
+                return self._snapshot
+            snapshot = Snapshot.open(self._read_root) if key else None
+            if snapshot is None or self._marker.exists() or snapshot.embedder != self.embedder_name:
+                snapshot = self._heal(snapshot)
+            self._snapshot, self._snapshot_key = snapshot, self._pointer_key()
+            return snapshot
+
+    def _heal(self, current: Snapshot | None) -> Snapshot:
+        from filelock import Timeout
+
+        try:
+            with self._write_lock().acquire(timeout=0):
+                # Re-check under the lock: the ingest we waited for may have left a good one.
+                fresh = Snapshot.open(self._read_root)
+                if fresh is None or self._marker.exists() or fresh.embedder != self.embedder_name:
+                    self._rebuild_read_side()
+                    self._marker.unlink(missing_ok=True)
+                    fresh = Snapshot.open(self._read_root)
+                if fresh is None:
+                    raise IndexUnavailable(f"{self._read_root}: the index's read side cannot be written")
+                return fresh
+        except Timeout:
+            # An ingest is running: read the last generation (empty before the first one) rather
+            # than block a UI thread for the length of an ingest.
+            return current or Snapshot(None, 0, self.embedder_name)
+
+    def _rebuild_read_side(self) -> None:
+        papers, metadatas, vectors = self.store.export()
+        Snapshot.write(self._read_root, self.embedder_name, papers, metadatas, vectors)
+        (self.directory / LexicalIndex.FILE).unlink(missing_ok=True)  # where older versions kept BM25
+
     @property
     def lexical(self) -> LexicalIndex:
-        with self._lexical_lock:
-            if self._lexical is None:
-                loaded = LexicalIndex.load(self.directory)
-                if loaded is None or len(loaded.ids) != self.store.count():
-                    loaded = self._rebuild_lexical()  # older or interrupted index: heal it
-                self._lexical = loaded
-            return self._lexical
-
-    def _rebuild_lexical(self) -> LexicalIndex:
-        lexical = LexicalIndex.build(self.store.iter_papers())
-        lexical.save(self.directory)
-        return lexical
+        return self.snapshot().lexical
 
     def ingest(self, papers: Sequence[Paper], on_progress: ProgressFn | None = None) -> IngestReport:
         """Embed only new or changed papers; re-running on the same input changes nothing."""
@@ -80,6 +130,7 @@ class PaperIndex:
                 done = 0
                 if on_progress:
                     on_progress(0, len(todo))
+                self._marker.touch()
                 # Embed and write in slices so an interrupted ingest keeps what it finished.
                 step = 512
                 for offset in range(0, len(todo), step):
@@ -93,31 +144,34 @@ class PaperIndex:
 
                     vectors = self.embedder.encode([p.embedding_text for p in chunk], on_batch=tick)
                     self.store.upsert(chunk, vectors)
-                with self._lexical_lock:
-                    self._lexical = self._rebuild_lexical()
+                self._rebuild_read_side()
+                self._marker.unlink()
         report.seconds = time.perf_counter() - start
         return report
 
     def clear(self) -> int:
         with self._write_lock():
             count = self.store.count()
+            self._marker.touch()
             self.store.clear()
-            with self._lexical_lock:
-                LexicalIndex.remove(self.directory)
-                self._lexical = None
+            self._rebuild_read_side()
+            self._marker.unlink()
         return count
 
     def count(self) -> int:
-        return self.store.count()
+        return self.snapshot().count
 
-    def dense_search(self, vector: np.ndarray, k: int, where: dict | None = None):
-        return self.store.query(vector, k, where)
+    def dense_search(self, vector: np.ndarray, k: int, years: tuple[int | None, int | None] | None = None):
+        """(id, cosine) pairs, best first; `years` limits to papers dated within (from, to)."""
+        if self.vector_search == "chroma":
+            return self.store.query(vector, k, years)
+        return self.snapshot().search(vector, k, years)
 
     def lexical_search(self, query: str, k: int):
         return self.lexical.search(query, k)
 
     def papers(self, ids: Sequence[str]) -> dict[str, Paper]:
-        return self.store.get(ids)
+        return self.snapshot().papers(ids) if ids else {}
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        return self.store.vectors(ids)
+        return self.snapshot().vectors_of(ids) if ids else {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -83,42 +83,35 @@ class ChromaStore:
                 metadatas=[p.to_metadata() for p in chunk],
             )
 
-    def query(self, vector: np.ndarray, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(id, cosine similarity) pairs, best first."""
+    def query(self, vector: np.ndarray, k: int, years: tuple[int | None, int | None] | None = None
+              ) -> list[tuple[str, float]]:
+        """(id, cosine similarity) pairs from the HNSW index, best first."""
         n = self.count()
         if n == 0:
             return []
+        terms = [{"year": {op: y}} for op, y in zip(("$gte", "$lte"), years or (None, None)) if y is not None]
+        where = None if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
         result = self.collection.query(
             query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"]
         )
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
 
-    def get(self, ids: Sequence[str]) -> dict[str, Paper]:
-        if not ids:
-            return {}
-        got = self.collection.get(ids=list(ids), include=["documents", "metadatas"])
-        return {
-            pid: Paper.from_stored(pid, doc or "", meta or {})
-            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"])
-        }
-
-    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        if not ids:
-            return {}
-        got = self.collection.get(ids=list(ids), include=["embeddings"])
-        return {pid: np.asarray(vec, dtype=np.float32) for pid, vec in zip(got["ids"], got["embeddings"])}
-
-    def iter_papers(self, page: int = 5000) -> Iterator[Paper]:
+    def export(self, page: int = 5000) -> tuple[list[Paper], list[dict], np.ndarray]:
+        """Every paper with its stored metadata and vector, for the read side."""
+        papers: list[Paper] = []
+        metadatas: list[dict] = []
+        vectors: list[np.ndarray] = []
         offset = 0
         while True:
-            got = self.collection.get(
-                include=["documents", "metadatas"], limit=page, offset=offset
-            )
-            if not got["ids"]:
-                return
+            got = self.collection.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
+            if not len(got["ids"]):
+                break
             for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                yield Paper.from_stored(pid, doc or "", meta or {})
+                papers.append(Paper.from_stored(pid, doc or "", meta or {}))
+                metadatas.append(dict(meta or {}))
+            vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
             offset += len(got["ids"])
+        return papers, metadatas, (np.concatenate(vectors) if vectors else np.zeros((0, 0), np.float32))
 
     def clear(self) -> None:
         self.collection  # open first so a missing collection is created, then dropped
