@@ -63,3 +63,14 @@ def test_lists_and_comparisons_want_several_papers():
     assert wants_several("Which papers apply masked autoencoders to point clouds?")
     assert wants_several("Compare the speedups reported by SpecTr and TriForce.")
     assert not wants_several("What does ADED use to approximate the output distribution?")
+
+
+def test_background_and_code_lines_rank_below_what_the_paper_does():
+    from assistant.answering.evidence import role_adjustment
+
+    assert role_adjustment("However, existing methods need hand-crafted features.", False) < 0
+    assert role_adjustment("However, existing methods need hand-crafted features.", True) == 0  # asked for
+    assert role_adjustment("To address this, we propose AutoInt, which learns interactions.", False) == 0
+    assert role_adjustment("Despite this, in this paper we introduce X.", False) == 0
+    assert role_adjustment("Code is available at https://github.com/x/y.", True) < \
+        role_adjustment("Recent works adopt cosine schedules.", False) < 0

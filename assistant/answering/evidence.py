@@ -28,6 +28,41 @@ _QUANTITY = re.compile(
 _FIGURE = re.compile(r"\d+(\.\d+)?\s?(x|×|%|times|-fold|s\b)|\d+\.\d+")
 
 
+# What a sentence does in its abstract. Abstracts open with the field's problem and go on to what
+# the paper does; a question about a paper wants the second kind ("we propose X, which ...")
+# over the first ("However, X remains hard because ..."), unless it asks about the problem.
+# Only a penalty: a bonus for "we introduce X" sentences (tried) beat the specific sentence that
+# answered "what does X use to ...".
+BACKGROUND_PENALTY = 0.04
+BOILERPLATE_PENALTY = 0.1
+_CONTRIBUTION = re.compile(
+    r"\b(we|this (paper|work|study)|our (method|approach|model|framework|system))\s+(\w+ly\s+)?"
+    r"(propose|introduce|present|develop|design|devise|build|formulate|derive)s?\b"
+    r"|\bin this (paper|work)\b|^(to (address|overcome|tackle|solve|mitigate|bridge)\b.*?, we)\b"
+    r"|\bthe proposed\b",
+    re.I,
+)
+_BACKGROUND = re.compile(
+    r"^(however|despite|although|though|while|recent(ly)?|existing|traditional|conventional|current"
+    r"|prior|previous|many|most)\b|\b(remains?|is|are) (still )?(challenging|difficult|an open)\b",
+    re.I,
+)
+_BOILERPLATE = re.compile(r"\b(code|models?|data(sets?)?|weights) (is|are|will be) (publicly |made )?"
+                          r"(available|released)|https?://|github\.com", re.I)
+_ASKS_PROBLEM = re.compile(r"\b(why|problems?|challenges?|limitations?|drawbacks?|issues?|motivat\w*|"
+                           r"difficult\w*|shortcomings?|fail\w*)\b", re.I)
+
+
+def role_adjustment(sentence: str, asks_problem: bool) -> float:
+    """Below zero for a code-availability line, and for background unless the question asks
+    about the problem; background that states the paper's contribution too is not penalised."""
+    if _BOILERPLATE.search(sentence):
+        return -BOILERPLATE_PENALTY
+    if _BACKGROUND.search(sentence) and not asks_problem and not _CONTRIBUTION.search(sentence):
+        return -BACKGROUND_PENALTY
+    return 0.0
+
+
 def wants_figures(question: str) -> bool:
     return bool(_QUANTITY.search(question))
 
@@ -75,8 +110,9 @@ def wants_several(question: str) -> bool:
 class EvidenceSentence:
     text: str
     position: int  # index of the sentence in the abstract
-    score: float
+    score: float  # how well it answers: the match, adjusted for the sentence's role
     vector: np.ndarray = field(repr=False, default=None)
+    match: float = 0.0  # how well it matches the question alone: what relevance is judged on
 
 
 @dataclass
@@ -87,7 +123,7 @@ class PaperEvidence:
 
     @property
     def best(self) -> float:
-        return max((s.score for s in self.sentences), default=0.0)
+        return max((s.match for s in self.sentences), default=0.0)
 
 
 def term_coverage(query_terms: list[str], text_terms: set[str], idf) -> float:
@@ -112,6 +148,7 @@ def select_evidence(
     vectors = embedder.encode(flat) if flat else np.zeros((0, question_vector.shape[0]))
     q_terms = tokenize(question)
     figures = wants_figures(question)
+    asks_problem = bool(_ASKS_PROBLEM.search(question))
     result: list[PaperEvidence] = []
     offset = 0
     for hit, sentences in zip(hits, split):
@@ -121,10 +158,11 @@ def select_evidence(
             vec = vectors[offset + i]
             cos = float(np.dot(vec, question_vector))
             lex = term_coverage(q_terms, set(tokenize(text)) | title_terms, idf)
-            score = W_COSINE * cos + W_LEXICAL * lex + W_PAPER * hit.score
+            match = W_COSINE * cos + W_LEXICAL * lex + W_PAPER * hit.score
             if figures and _FIGURE.search(text):
-                score += NUMBER_BONUS
-            scored.append(EvidenceSentence(text, i, score, vec))
+                match += NUMBER_BONUS
+            score = match + role_adjustment(text, asks_problem)
+            scored.append(EvidenceSentence(text, i, score, vec, match))
         offset += len(sentences)
         chosen = sorted(sorted(scored, key=lambda s: -s.score)[:per_paper], key=lambda s: s.position)
         result.append(PaperEvidence(hit, scored, chosen))
