@@ -72,5 +72,6 @@ def test_background_and_code_lines_rank_below_what_the_paper_does():
     assert role_adjustment("However, existing methods need hand-crafted features.", True) == 0  # asked for
     assert role_adjustment("To address this, we propose AutoInt, which learns interactions.", False) == 0
     assert role_adjustment("Despite this, in this paper we introduce X.", False) == 0
+    assert role_adjustment("What do auto-encoders learn about the data distribution?", False) < -0.05
     assert role_adjustment("Code is available at https://github.com/x/y.", True) < \
         role_adjustment("Recent works adopt cosine schedules.", False) < 0

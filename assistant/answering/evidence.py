@@ -54,9 +54,10 @@ _ASKS_PROBLEM = re.compile(r"\b(why|problems?|challenges?|limitations?|drawbacks
 
 
 def role_adjustment(sentence: str, asks_problem: bool) -> float:
-    """Below zero for a code-availability line, and for background unless the question asks
-    about the problem; background that states the paper's contribution too is not penalised."""
-    if _BOILERPLATE.search(sentence):
+    """Below zero for a code-availability line or a question the abstract asks itself, and for
+    background unless the question asks about the problem; background that states the paper's
+    contribution too is not penalised."""
+    if _BOILERPLATE.search(sentence) or sentence.rstrip().endswith("?"):
         return -BOILERPLATE_PENALTY
     if _BACKGROUND.search(sentence) and not asks_problem and not _CONTRIBUTION.search(sentence):
         return -BACKGROUND_PENALTY
