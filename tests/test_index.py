@@ -2,6 +2,7 @@ import dataclasses
 import json
 import shutil
 
+import numpy as np
 import pytest
 
 from assistant.corpus import load_corpus
@@ -64,16 +65,38 @@ def test_an_interrupted_ingest_is_completed_on_the_next_open(tmp_path, embedder,
     PaperIndex(tmp_path / "idx", embedder).ingest(papers[:4])
     interrupted = PaperIndex(tmp_path / "idx", embedder)
 
-    def killed():
+    def killed(*_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(interrupted, "_rebuild_read_side", killed)
+    monkeypatch.setattr(interrupted, "_write_read_side", killed)
     with pytest.raises(KeyboardInterrupt):
         interrupted.ingest(papers)
     assert Snapshot.open(tmp_path / "idx" / "read").count == 4  # the read side is behind
     reopened = PaperIndex(tmp_path / "idx", embedder)
     assert reopened.count() == 6
     assert set(reopened.papers([p.id for p in papers])) == {p.id for p in papers}
+
+
+def test_a_merged_read_side_equals_one_rebuilt_from_chroma(tmp_path, embedder):
+    """Ingests after the first merge the new papers into the last generation; the result must
+    be what a full rebuild from Chroma gives."""
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+    index = PaperIndex(tmp_path / "idx", embedder)
+    index.ingest(papers[:4])
+    changed = dataclasses.replace(papers[1], abstract=papers[1].abstract + " It also parses binary trees.")
+    index.ingest([changed] + papers[4:])  # one update, two new papers: merged
+    merged = Snapshot.open(tmp_path / "idx" / "read")
+    index._rebuild_read_side()
+    rebuilt = Snapshot.open(tmp_path / "idx" / "read")
+    ids = [p.id for p in papers]
+    assert merged.count == rebuilt.count == 6
+    assert merged.papers(ids) == rebuilt.papers(ids)
+    assert merged.papers([changed.id])[changed.id].abstract.endswith("binary trees.")
+    for pid in ids:
+        assert np.allclose(merged.vectors_of([pid])[pid], rebuilt.vectors_of([pid])[pid], atol=1e-6)
+    assert merged.lexical.vocab.keys() == rebuilt.lexical.vocab.keys()
+    for query in ("binary trees", "speculative decoding draft", "sparse autoencoders circuits"):
+        assert dict(merged.lexical.search(query, 6)) == pytest.approx(dict(rebuilt.lexical.search(query, 6)))
 
 
 def test_a_reader_follows_an_ingest_by_another_process(tmp_path, embedder):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 
 from collections.abc import Callable, Sequence
@@ -110,6 +111,28 @@ class PaperIndex:
         Snapshot.write(self._read_root, self.embedder_name, papers, metadatas, vectors)
         (self.directory / LexicalIndex.FILE).unlink(missing_ok=True)  # where older versions kept BM25
 
+    def _write_read_side(self, base: Snapshot | None, todo: Sequence[Paper], vectors: np.ndarray) -> None:
+        """The last generation with `todo` replacing or joining its rows: no read-back from
+        Chroma, and BM25 tokenizes only `todo`. From Chroma when there is no sound base."""
+        if base is None or base.embedder != self.embedder_name:
+            self._rebuild_read_side()
+            return
+        try:
+            papers, metadatas, old_vectors = base.records()
+            replaced = {p.id for p in todo}
+            keep = np.array([i for i, p in enumerate(papers) if p.id not in replaced], dtype=np.int64)
+            lexical = base.merged_lexical(keep, todo)
+        except (OSError, ValueError, sqlite3.Error):  # a damaged generation: Chroma has it all
+            self._rebuild_read_side()
+            return
+        Snapshot.write(
+            self._read_root, self.embedder_name,
+            [papers[i] for i in keep] + list(todo),
+            [metadatas[i] for i in keep] + [p.to_metadata() for p in todo],
+            np.concatenate([old_vectors[keep], vectors]) if len(keep) else vectors,
+            lexical,
+        )
+
     @property
     def lexical(self) -> LexicalIndex:
         return self.snapshot().lexical
@@ -130,7 +153,9 @@ class PaperIndex:
                 done = 0
                 if on_progress:
                     on_progress(0, len(todo))
+                base = None if self._marker.exists() else Snapshot.open(self._read_root)
                 self._marker.touch()
+                written: list[np.ndarray] = []
                 # Embed and write in slices so an interrupted ingest keeps what it finished.
                 step = 512
                 for offset in range(0, len(todo), step):
@@ -144,7 +169,8 @@ class PaperIndex:
 
                     vectors = self.embedder.encode([p.embedding_text for p in chunk], on_batch=tick)
                     self.store.upsert(chunk, vectors)
-                self._rebuild_read_side()
+                    written.append(vectors)
+                self._write_read_side(base, todo, np.concatenate(written))
                 self._marker.unlink()
         report.seconds = time.perf_counter() - start
         return report

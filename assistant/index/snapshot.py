@@ -46,6 +46,9 @@ class Snapshot:
         self._db = sqlite3.connect(f"file:{directory / 'papers.sqlite3'}?mode=ro&immutable=1", uri=True,
                                    check_same_thread=False) if directory else None
         self._db_lock = threading.Lock()  # one connection, shared by the UI and worker threads
+        # Opened now, parsed on first use: the open file outlives the generation's removal by a
+        # later ingest, so a reader never finds its BM25 gone.
+        self._lexical_file = np.load(directory / LexicalIndex.FILE, allow_pickle=False) if directory else None
         self._lexical: LexicalIndex | None = None
         self._lexical_lock = threading.Lock()
 
@@ -65,8 +68,8 @@ class Snapshot:
     def lexical(self) -> LexicalIndex:
         with self._lexical_lock:
             if self._lexical is None:
-                loaded = LexicalIndex.load(self.directory) if self.directory else None
-                self._lexical = loaded or LexicalIndex.build([])
+                file = self._lexical_file
+                self._lexical = LexicalIndex.from_npz(file) if file is not None else LexicalIndex.build([])
             return self._lexical
 
     def _query(self, sql: str, values: Sequence) -> list[tuple]:
@@ -107,6 +110,21 @@ class Snapshot:
                 "SELECT id, abstract, meta FROM papers WHERE id IN ({marks})", ids)
         }
 
+    def records(self) -> tuple[list[Paper], list[dict], np.ndarray]:
+        """Every paper, its stored metadata and its vector, in row order: the base of a merge."""
+        with self._db_lock:
+            rows = list(self._db.execute("SELECT id, abstract, meta FROM papers ORDER BY row")) if self._db else []
+        metadatas = [json.loads(meta) for _, _, meta in rows]
+        papers = [Paper.from_stored(pid, abstract, meta) for (pid, abstract, _), meta in zip(rows, metadatas)]
+        return papers, metadatas, np.asarray(self.vectors)
+
+    def merged_lexical(self, keep: np.ndarray, papers: Sequence[Paper]) -> LexicalIndex:
+        """BM25 over rows `keep` of this generation, then `papers`, tokenizing only those."""
+        base = LexicalIndex.load(self.directory, counts=True) if self.directory else LexicalIndex.build([])
+        if base is None or base.counts is None:
+            raise ValueError(f"{self.directory}: no term counts to merge with")
+        return base.merged(keep, papers)
+
     def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         rows = self._query("SELECT id, row FROM papers WHERE id IN ({marks})", ids)
         return {pid: np.array(self.vectors[row], dtype=np.float32) for pid, row in rows}
@@ -114,8 +132,9 @@ class Snapshot:
     # ------------------------------------------------------------------ writing
     @staticmethod
     def write(root: Path, embedder: str, papers: Sequence[Paper], metadatas: Sequence[dict],
-              vectors: np.ndarray) -> None:
-        """Write a new generation and make it the live one; older generations are removed."""
+              vectors: np.ndarray, lexical: LexicalIndex | None = None) -> None:
+        """Write a new generation and make it the live one; older generations are removed.
+        `lexical`: the BM25 index over the same rows, when the caller has it (else built)."""
         generation = f"gen-{time.time_ns()}"
         directory = root / generation
         directory.mkdir(parents=True)
@@ -131,7 +150,7 @@ class Snapshot:
             np.save(directory / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
             np.save(directory / "years.npy", np.array([int(m.get("year", 0) or 0) for m in metadatas],
                                                       dtype=np.int32))
-        LexicalIndex.build(papers).save(directory)
+        (lexical or LexicalIndex.build(papers)).save(directory)
         pointer = {"format": FORMAT, "generation": generation, "count": len(papers), "embedder": embedder}
         tmp = root / (POINTER + ".tmp")
         tmp.write_text(json.dumps(pointer))
