@@ -33,7 +33,9 @@ def export_onnx(target: Path) -> Path:
     """Export the bundled MiniLM with pooling and normalisation inside the graph (needs torch)."""
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # a one-time export is no news on a user's stderr
     model = AutoModel.from_pretrained(str(minilm_dir())).eval()
 
     class Pooled(torch.nn.Module):

@@ -51,8 +51,9 @@ class Assistant:
             if self._index is None:
                 from assistant.index import PaperIndex
 
-                self._index = PaperIndex(index_dir(self.settings, self.paths), self.ingest_embedder,
-                                         self.settings.vector_search)
+                s = self.settings
+                self._index = PaperIndex(index_dir(s, self.paths), self.ingest_embedder, s.vector_search,
+                                         s.chroma_url)
             return self._index
 
     @property

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     retrieval: Literal["hybrid", "dense"] = Field(
         "hybrid", description="hybrid: dense + BM25 fused; dense: vectors only."
     )
+    chroma_url: str | None = Field(
+        None, description="A Chroma server (`chroma run`) to keep the papers in, e.g. "
+        "http://localhost:8000, shared by several machines; the read side stays in the index dir.",
+    )
     vector_search: Literal["exact", "chroma"] = Field(
         "exact", description="exact: scan the index's vector matrix (no chromadb import at question "
         "time; 5 ms at 100k abstracts on 2 cores); chroma: Chroma's HNSW index.",

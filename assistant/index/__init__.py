@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from assistant.index.snapshot import POINTER, Snapshot
 from assistant.index.store import ChromaStore
 
 ProgressFn = Callable[[int, int], None]  # (done, total)
+SERVER_CHECK_S = 5.0  # how often a reader asks a shared Chroma server whether others ingested
 
 
 @dataclass
@@ -37,13 +39,14 @@ class PaperIndex:
     """Chroma is the store of record; questions read the snapshot written after each ingest
     (see `snapshot.py`), so they never import chromadb."""
 
-    def __init__(self, directory: Path, embedder, vector_search: str = "exact"):
+    def __init__(self, directory: Path, embedder, vector_search: str = "exact", chroma_url: str | None = None):
         self.directory = directory
         self.embedder = embedder
         from assistant.embedding import EMBEDDER_NAME
 
         self.embedder_name = EMBEDDER_NAME
-        self.store = ChromaStore(directory, EMBEDDER_NAME)
+        self.store = ChromaStore(directory, EMBEDDER_NAME, chroma_url)
+        self._server_checked = float("-inf")  # when a shared server was last asked for news
         self.vector_search = vector_search  # "exact": the snapshot's matrix; "chroma": its HNSW
         self._snapshot: Snapshot | None = None
         self._snapshot_key: tuple | None = None
@@ -76,25 +79,40 @@ class PaperIndex:
 
     def snapshot(self) -> Snapshot:
         """The live read side, reopened when another process has ingested since; rebuilt from
-        Chroma when it is missing, from another format, or left behind by an interrupted ingest."""
+        Chroma when it is missing, from another format, or left behind by an interrupted ingest
+        (or, with a shared server, by another machine's ingest)."""
         with self._read_lock:
             key = self._pointer_key()
-            if self._snapshot is not None and key == self._snapshot_key and not self._marker.exists():
-                return self._snapshot
-            snapshot = Snapshot.open(self._read_root) if key else None
-            if snapshot is None or self._marker.exists() or snapshot.embedder != self.embedder_name:
-                snapshot = self._heal(snapshot)
-            self._snapshot, self._snapshot_key = snapshot, self._pointer_key()
-            return snapshot
+            if self._snapshot is None or key != self._snapshot_key or self._marker.exists():
+                snapshot = Snapshot.open(self._read_root) if key else None
+                if snapshot is None or self._marker.exists() or snapshot.embedder != self.embedder_name:
+                    snapshot = self._heal(snapshot)
+                self._snapshot, self._snapshot_key = snapshot, self._pointer_key()
+            if self.store.url and time.monotonic() - self._server_checked >= SERVER_CHECK_S:
+                self._follow_server()
+            return self._snapshot
 
-    def _heal(self, current: Snapshot | None) -> Snapshot:
+    def _follow_server(self) -> None:
+        self._server_checked = time.monotonic()
+        try:
+            current = self.store.generation()
+        except Exception:  # the server is down: the local read side still answers
+            return
+        if current != self._snapshot.source:
+            self._snapshot = self._heal(self._snapshot, source=current)
+            self._snapshot_key = self._pointer_key()
+
+    def _heal(self, current: Snapshot | None, source: str | None = None) -> Snapshot:
+        """Rebuild under the write lock, unless someone else did meanwhile; `source`: the store
+        generation the read side must have been built from."""
         from filelock import Timeout
 
         try:
             with self._write_lock().acquire(timeout=0):
                 # Re-check under the lock: the ingest we waited for may have left a good one.
                 fresh = Snapshot.open(self._read_root)
-                if fresh is None or self._marker.exists() or fresh.embedder != self.embedder_name:
+                if (fresh is None or self._marker.exists() or fresh.embedder != self.embedder_name
+                        or (source is not None and fresh.source != source)):
                     self._rebuild_read_side()
                     self._marker.unlink(missing_ok=True)
                     fresh = Snapshot.open(self._read_root)
@@ -106,14 +124,22 @@ class PaperIndex:
             # than block a UI thread for the length of an ingest.
             return current or Snapshot(None, 0, self.embedder_name)
 
-    def _rebuild_read_side(self) -> None:
+    def _rebuild_read_side(self, source: str | None = None) -> None:
+        if source is None and self.store.url:
+            # Read before the export: a write that lands during it sets a newer generation after.
+            source = self.store.generation()
         papers, metadatas, vectors = self.store.export()
-        Snapshot.write(self._read_root, self.embedder_name, papers, metadatas, vectors)
+        Snapshot.write(self._read_root, self.embedder_name, papers, metadatas, vectors, source=source or "")
         (self.directory / LexicalIndex.FILE).unlink(missing_ok=True)  # where older versions kept BM25
 
     def _write_read_side(self, base: Snapshot | None, todo: Sequence[Paper], vectors: np.ndarray) -> None:
         """The last generation with `todo` replacing or joining its rows: no read-back from
         Chroma, and BM25 tokenizes only `todo`. From Chroma when there is no sound base."""
+        if self.store.url:
+            # A shared server: others may have written since the last generation; mark this
+            # write, then read everything back (see _rebuild_read_side for the order).
+            self._rebuild_read_side(self.store.mark_generation())
+            return
         if base is None or base.embedder != self.embedder_name:
             self._rebuild_read_side()
             return
@@ -139,8 +165,6 @@ class PaperIndex:
 
     def ingest(self, papers: Sequence[Paper], on_progress: ProgressFn | None = None) -> IngestReport:
         """Embed only new or changed papers; re-running on the same input changes nothing."""
-        import time
-
         start = time.perf_counter()
         report = IngestReport()
         with self._write_lock():

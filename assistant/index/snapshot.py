@@ -35,11 +35,13 @@ FORMAT = 1
 
 
 class Snapshot:
-    def __init__(self, directory: Path | None, count: int, embedder: str):
-        """`directory` None: the empty read side of an index whose first ingest is running."""
+    def __init__(self, directory: Path | None, count: int, embedder: str, source: str = ""):
+        """`directory` None: the empty read side of an index whose first ingest is running.
+        `source`: the store's generation it was built from (a shared Chroma server's)."""
         self.directory = directory
         self.count = count
         self.embedder = embedder
+        self.source = source
         self.vectors = np.load(directory / "vectors.npy", mmap_mode="r") if count else np.zeros((0, 0), np.float32)
         self.years = np.load(directory / "years.npy") if count else np.zeros(0, np.int32)
         # immutable=1: the file never changes once written, so SQLite takes no locks on it.
@@ -60,7 +62,8 @@ class Snapshot:
             pointer = json.loads((root / POINTER).read_text())
             if pointer.get("format") != FORMAT:
                 return None
-            return cls(root / pointer["generation"], int(pointer["count"]), str(pointer["embedder"]))
+            return cls(root / pointer["generation"], int(pointer["count"]), str(pointer["embedder"]),
+                       str(pointer.get("source", "")))
         except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
             return None
 
@@ -132,7 +135,7 @@ class Snapshot:
     # ------------------------------------------------------------------ writing
     @staticmethod
     def write(root: Path, embedder: str, papers: Sequence[Paper], metadatas: Sequence[dict],
-              vectors: np.ndarray, lexical: LexicalIndex | None = None) -> None:
+              vectors: np.ndarray, lexical: LexicalIndex | None = None, source: str = "") -> None:
         """Write a new generation and make it the live one; older generations are removed.
         `lexical`: the BM25 index over the same rows, when the caller has it (else built)."""
         generation = f"gen-{time.time_ns()}"
@@ -151,7 +154,8 @@ class Snapshot:
             np.save(directory / "years.npy", np.array([int(m.get("year", 0) or 0) for m in metadatas],
                                                       dtype=np.int32))
         (lexical or LexicalIndex.build(papers)).save(directory)
-        pointer = {"format": FORMAT, "generation": generation, "count": len(papers), "embedder": embedder}
+        pointer = {"format": FORMAT, "generation": generation, "count": len(papers), "embedder": embedder,
+                   "source": source}
         tmp = root / (POINTER + ".tmp")
         tmp.write_text(json.dumps(pointer))
         os.replace(tmp, root / POINTER)

@@ -1,4 +1,8 @@
-"""The vector store: one persistent Chroma collection of abstracts, our own embeddings."""
+"""The vector store: one Chroma collection of abstracts, our own embeddings.
+
+Embedded (a persistent client in the index directory) or a Chroma server (`chroma run`) that
+several machines share; the read side (`snapshot.py`) is local either way.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,10 @@ COLLECTION = "abstracts"
 
 
 class ChromaStore:
-    def __init__(self, directory: Path, embedder_name: str):
+    def __init__(self, directory: Path, embedder_name: str, url: str | None = None):
         self.directory = directory
         self.embedder_name = embedder_name
+        self.url = url  # a Chroma server; None: embedded in `directory`
         self._collection = None
         self._client = None
         # Chroma's client cache is not safe against two threads opening one path at once
@@ -37,11 +42,12 @@ class ChromaStore:
             from chromadb.config import Settings as ChromaSettings
 
             self.directory.mkdir(parents=True, exist_ok=True)
+            settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+            if self.url:
+                self._client = self._connect(chromadb, settings)
             try:
-                self._client = chromadb.PersistentClient(
-                    path=str(self.directory / "chroma"),
-                    settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-                )
+                if not self.url:
+                    self._client = chromadb.PersistentClient(path=str(self.directory / "chroma"), settings=settings)
                 self._collection = self._client.get_or_create_collection(
                     COLLECTION,
                     embedding_function=None,  # the default one would download a model
@@ -50,7 +56,7 @@ class ChromaStore:
                 )
             except Exception as exc:  # Chroma raises many types for a damaged store
                 raise IndexUnavailable(
-                    f"{self.directory}: the index cannot be opened ({type(exc).__name__}: {exc}); "
+                    f"{self.url or self.directory}: the index cannot be opened ({type(exc).__name__}: {exc}); "
                     "run `assistant index clear` and ingest again"
                 ) from None
             stored = (self._collection.metadata or {}).get("embedder")
@@ -61,8 +67,36 @@ class ChromaStore:
                 )
         return self._collection
 
+    def _connect(self, chromadb, settings):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url if "://" in self.url else f"http://{self.url}")
+        try:
+            client = chromadb.HttpClient(host=parts.hostname or "localhost",
+                                         port=parts.port or (443 if parts.scheme == "https" else 8000),
+                                         ssl=parts.scheme == "https", settings=settings)
+            client.heartbeat()
+        except Exception as exc:  # connection refused, DNS, TLS: all mean the same to the user
+            raise IndexUnavailable(f"cannot reach the Chroma server at {self.url} ({type(exc).__name__}); "
+                                   "is `chroma run` running there?") from None
+        return client
+
     def count(self) -> int:
         return self.collection.count()
+
+    def generation(self) -> str:
+        """The token the last ingest left on the collection: a shared server's readers compare
+        it with the one their read side was built from."""
+        self.collection  # opened (and checked) first
+        fresh = self._client.get_collection(COLLECTION, embedding_function=None)
+        return str((fresh.metadata or {}).get("generation", ""))
+
+    def mark_generation(self) -> str:
+        import uuid
+
+        token = uuid.uuid4().hex
+        self.collection.modify(metadata={"embedder": self.embedder_name, "generation": token})
+        return token
 
     def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
