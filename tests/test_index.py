@@ -29,6 +29,20 @@ def test_ingest_is_incremental_and_idempotent(tmp_path, embedder):
     assert index.papers([papers[0].id])[papers[0].id].abstract.endswith("Extra sentence.")
 
 
+def test_an_older_arxiv_version_never_replaces_a_newer_one(tmp_path, embedder):
+    base = load_corpus([DATA / "tiny.jsonl"]).papers[0]
+    v2 = dataclasses.replace(base, id="2401.00001", arxiv_id="2401.00001", version="v2", abstract="Second version.")
+    v1 = dataclasses.replace(v2, version="v1", abstract="First version.")
+    v3 = dataclasses.replace(v2, version="v3", abstract="Third version.")
+    index = PaperIndex(tmp_path / "idx", embedder)
+    index.ingest([v2])
+    report = index.ingest([v1])  # an old dump, ingested later
+    assert (report.added, report.updated, report.older) == (0, 0, 1)
+    assert index.papers([v2.id])[v2.id].abstract == "Second version."
+    assert index.ingest([v3]).updated == 1
+    assert index.papers([v2.id])[v2.id].abstract == "Third version."
+
+
 def test_lexical_index_is_persisted_with_the_read_side_and_matches_titles(tmp_path, embedder):
     papers = load_corpus([DATA / "tiny.jsonl"]).papers
     PaperIndex(tmp_path / "idx", embedder).ingest(papers)

@@ -24,7 +24,7 @@ def ingest(ctx, paths, fmt, as_json):
 
     Formats: Daily Papers listing text, JSONL / JSON array with title and abstract, the arXiv
     metadata snapshot, CSV with title and abstract columns. Re-running adds nothing; changed
-    papers are replaced.
+    papers are replaced, except by an older arXiv version of themselves.
     """
     assistant = make_assistant(ctx)
     corpus = assistant.load(paths, fmt)  # everything is read and checked before any write
@@ -41,7 +41,8 @@ def ingest(ctx, paths, fmt, as_json):
     else:
         click.echo(
             f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"rejected {report.rejected} ({report.duplicates} duplicates merged; "
+            + (f"older versions skipped {report.older}, " if report.older else "")
+            + f"rejected {report.rejected} ({report.duplicates} duplicates merged; "
             f"{assistant.index.count()} papers in the index, {report.seconds:.1f}s)"
         )
 

@@ -27,6 +27,7 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    older: int = 0  # older arXiv versions of stored papers, not taken
     rejected: int = 0
     duplicates: int = 0
     seconds: float = 0.0
@@ -168,11 +169,16 @@ class PaperIndex:
         start = time.perf_counter()
         report = IngestReport()
         with self._write_lock():
-            stored = self.store.stored_hashes([p.id for p in papers])
-            todo = [p for p in papers if stored.get(p.id) != p.content_hash]
+            stored = self.store.stored_versions([p.id for p in papers])
+            # An older arXiv version than the one stored (an old dump ingested after a new one)
+            # never replaces it.
+            older = [p for p in papers if p.id in stored and p.version_number < stored[p.id][1]]
+            skip = {p.id for p in older}
+            todo = [p for p in papers if p.id not in skip and stored.get(p.id, ("", 0))[0] != p.content_hash]
             report.updated = sum(1 for p in todo if p.id in stored)
             report.added = len(todo) - report.updated
-            report.unchanged = len(papers) - len(todo)
+            report.older = len(older)
+            report.unchanged = len(papers) - len(todo) - len(older)
             if todo:
                 done = 0
                 if on_progress:

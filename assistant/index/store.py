@@ -98,12 +98,15 @@ class ChromaStore:
         self.collection.modify(metadata={"embedder": self.embedder_name, "generation": token})
         return token
 
-    def stored_hashes(self, ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def stored_versions(self, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """(content hash, arXiv version number or 0) of the papers already stored."""
+        found: dict[str, tuple[str, int]] = {}
         for start in range(0, len(ids), 5000):
             got = self.collection.get(ids=list(ids[start : start + 5000]), include=["metadatas"])
             for pid, meta in zip(got["ids"], got["metadatas"]):
-                found[pid] = str((meta or {}).get("content_hash", ""))
+                meta = meta or {}
+                version = str(meta.get("version", ""))
+                found[pid] = (str(meta.get("content_hash", "")), int(version[1:]) if version[1:].isdigit() else 0)
         return found
 
     def upsert(self, papers: Sequence[Paper], embeddings: np.ndarray) -> None:

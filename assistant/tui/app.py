@@ -520,6 +520,8 @@ class ChatApp(App):
         else:
             self.papers_indexed = self.assistant.stats()["papers"]
             summary = f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
+            if report.older:
+                summary += f", {report.older} older versions skipped"
             if corpus.rejected:
                 first = corpus.rejected[0]
                 summary += f"; {len(corpus.rejected)} rejected (first: {first})"
