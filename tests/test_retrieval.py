@@ -43,3 +43,14 @@ def test_fusion_keeps_score_gaps():
     fused = fuse(dense, lexical, 0.5)
     assert fused["c"] == 0.5  # last in dense, first in BM25 by a wide margin
     assert fused["c"] > fused["b"] > fused["x"]
+
+
+def test_a_paraphrase_is_ranked_by_meaning_when_bm25_matches_little_of_it(bundled_assistant):
+    # Its words ("justify", "decisions", "typical examples") are not the abstract's: BM25's best
+    # match holds little of the question and must not outvote the dense ranking.
+    question = "Which model can justify each of its decisions by pointing to learned typical examples?"
+    lexical = bundled_assistant.index.lexical
+    [(best, _), *_] = lexical.search(question, 1)
+    assert lexical.matched_share(question, best) < 0.5
+    top = bundled_assistant.retriever.search(question, 3, "hybrid")[0]
+    assert top.paper.title.startswith("Deep Learning for Case-Based Reasoning through Prototypes")

@@ -93,6 +93,7 @@ class LexicalIndex:
         self.data, self.indices, self.indptr = data, indices, indptr
         self.idf = idf
         self.counts: TermCounts | None = None  # what a merge needs; not loaded for questions
+        self._rows: dict[str, int] | None = None
 
     @classmethod
     def build(cls, papers: Iterable[Paper]) -> "LexicalIndex":
@@ -158,6 +159,25 @@ class LexicalIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def matched_share(self, query: str, pid: str) -> float:
+        """The share of the query's information (IDF mass; unseen words count as the rarest)
+        that paper `pid` contains."""
+        terms = set(tokenize(query))
+        if self._rows is None:
+            self._rows = {p: i for i, p in enumerate(self.ids)}
+        row = self._rows.get(pid)
+        if not terms or row is None:
+            return 0.0
+        found = 0.0
+        for term in terms:
+            col = self.vocab.get(term)
+            if col is not None:
+                papers = self.indices[self.indptr[col] : self.indptr[col + 1]]  # sorted rows
+                at = int(np.searchsorted(papers, row))
+                if at < len(papers) and papers[at] == row:
+                    found += self.term_idf(term)
+        return found / sum(self.term_idf(t) for t in terms)
 
     def term_idf(self, token: str) -> float:
         col = self.vocab.get(token)
