@@ -55,6 +55,10 @@ def test_figure_questions_know_what_figure_they_want():
     assert states_figure(accuracy, "reaches 84.2% top-1") and not states_figure(accuracy, "a 2.7x speedup")
     assert states_figure(figure_kinds("What wall clock speedup does SpecTr achieve?"), "2.13X")
     assert figure_kinds("What does BSP-Net output directly?") == []
+    optimizer = figure_kinds("Which optimizer does GEAR use?")
+    assert states_figure(optimizer, "trained with AdamW") and not states_figure(optimizer, "KV cache compression")
+    assert states_figure(figure_kinds("How many GPUs did it need?"), "on 8 A100s")
+    assert figure_kinds("Which papers study learning rate schedules?") == []  # a topic, not a set-up detail
 
 
 def test_lists_and_comparisons_want_several_papers():

@@ -80,6 +80,13 @@ def test_a_detail_the_named_paper_does_not_state_is_refused(bundled_assistant):
     assert any("Binary Space" in h.paper.title for h in answer.near_misses)
 
 
+def test_a_set_up_detail_no_abstract_gives_is_refused(bundled_assistant):
+    # GEAR is named and found (relevance well above the threshold), but its abstract names no optimizer.
+    answer = bundled_assistant.ask("Which optimizer does GEAR use?")
+    assert answer.refused and answer.relevance > 0.34
+    assert any(h.paper.title.startswith("GEAR") for h in answer.near_misses)
+
+
 def test_the_best_evidence_is_stated_even_when_the_model_is_vague(bundled_assistant):
     answer = bundled_assistant.ask("What does ADED use to approximate the output distribution of the LLM?")
     assert not answer.refused

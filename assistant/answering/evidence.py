@@ -84,11 +84,33 @@ _FIGURE_KINDS = [
 ]
 
 
+# Details an abstract rarely gives (training set-up, hardware, venue, licence, funding): a
+# question about one is answerable only from an abstract that names that kind of thing.
+_DETAIL_KINDS = [
+    (re.compile(r"\b(gpus?|tpus?|hardware|accelerators?)\b", re.I),
+     re.compile(r"\b(gpus?|tpus?|cpus?|[ahv]100s?|hardware|accelerators?|chips?|devices?|mobile|edge)\b", re.I)),
+    (re.compile(r"\blearning rates?\b(?! schedul)", re.I), re.compile(r"\blearning[- ]rates?\b", re.I)),
+    (re.compile(r"\bbatch sizes?\b", re.I), re.compile(r"\bbatch(es| sizes?)?\b", re.I)),
+    (re.compile(r"\boptimi[sz]er\b", re.I), re.compile(r"\b(optimi[sz]ers?|adam\w*|sgd|momentum)\b", re.I)),
+    (re.compile(r"\blicen[cs]e[ds]?\b", re.I), re.compile(r"\blicen[cs]e|open[- ]source|apache|\bmit\b", re.I)),
+    (re.compile(r"\b(conference|venue|journal|published (in|at)|accepted (to|at))\b", re.I),
+     re.compile(r"\b(conference|venue|journal|workshop|proceedings|accepted|neurips|icml|iclr|cvpr|iccv|eccv|"
+                r"acl|emnlp|naacl|aaai|ijcai|kdd|www|sigir)\b", re.I)),
+    (re.compile(r"\b(fund(ed|ing)?|grants?|sponsor\w*)\b", re.I), re.compile(r"\b(fund\w*|grants?|sponsor\w*)\b", re.I)),
+    (re.compile(r"\b(energy|carbon|co2|emissions?|power consumption)\b", re.I),
+     re.compile(r"\b(energy|carbon|co2|emissions?|power|watts?|kwh)\b", re.I)),
+    (re.compile(r"\b(programming language|implemented in|framework (is|was) (it|used))\b", re.I),
+     re.compile(r"\b(pytorch|tensorflow|jax|python|c\+\+|cuda|rust|java|implemented|implementation)\b", re.I)),
+]
+
+
 def figure_kinds(question: str) -> list[re.Pattern]:
-    """Patterns of the figures the question asks for; empty when it asks for none."""
+    """Patterns of the figures or rarely given details the question asks for; empty when it
+    asks for none of them."""
+    details = [detail for asks, detail in _DETAIL_KINDS if asks.search(question)]
     if not wants_figures(question) and not re.search(r"\b(parameters|context (length|window|size))\b", question, re.I):
-        return []
-    return [figure for asks, figure in _FIGURE_KINDS if asks.search(question)]
+        return details
+    return [figure for asks, figure in _FIGURE_KINDS if asks.search(question)] + details
 
 
 def states_figure(kinds: list[re.Pattern], text: str) -> bool:
