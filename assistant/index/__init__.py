@@ -47,8 +47,8 @@ class PaperIndex:
 
         self.embedder_name = EMBEDDER_NAME
         self.store = ChromaStore(directory, EMBEDDER_NAME, chroma_url)
-        self._server_checked = float("-inf")  # when a shared server was last asked for news
         self.vector_search = vector_search  # "exact": the snapshot's matrix; "chroma": its HNSW
+        self._server_checked = float("-inf")  # when a shared server was last asked for news
         self._snapshot: Snapshot | None = None
         self._snapshot_key: tuple | None = None
         # The UI thread, warm-up threads and an ingest worker all reach for the read side.
@@ -83,10 +83,10 @@ class PaperIndex:
         Chroma when it is missing, from another format, or left behind by an interrupted ingest
         (or, with a shared server, by another machine's ingest)."""
         with self._read_lock:
-            key = self._pointer_key()
-            if self._snapshot is None or key != self._snapshot_key or self._marker.exists():
+            key, behind = self._pointer_key(), self._marker.exists()
+            if self._snapshot is None or key != self._snapshot_key or behind:
                 snapshot = Snapshot.open(self._read_root) if key else None
-                if snapshot is None or self._marker.exists() or snapshot.embedder != self.embedder_name:
+                if snapshot is None or behind or snapshot.embedder != self.embedder_name:
                     snapshot = self._heal(snapshot)
                 self._snapshot, self._snapshot_key = snapshot, self._pointer_key()
             if self.store.url and time.monotonic() - self._server_checked >= SERVER_CHECK_S:
@@ -110,7 +110,7 @@ class PaperIndex:
 
         try:
             with self._write_lock().acquire(timeout=0):
-                # Re-check under the lock: the ingest we waited for may have left a good one.
+                # Re-check under the lock: another process may have rebuilt it meanwhile.
                 fresh = Snapshot.open(self._read_root)
                 if (fresh is None or self._marker.exists() or fresh.embedder != self.embedder_name
                         or (source is not None and fresh.source != source)):
