@@ -59,6 +59,8 @@ def test_figure_questions_know_what_figure_they_want():
     assert states_figure(optimizer, "trained with AdamW") and not states_figure(optimizer, "KV cache compression")
     assert states_figure(figure_kinds("How many GPUs did it need?"), "on 8 A100s")
     assert figure_kinds("Which papers study learning rate schedules?") == []  # a topic, not a set-up detail
+    when = figure_kinds("When was BSP-Net published?")
+    assert states_figure(when, "since its release in 2019") and not states_figure(when, "with 300 shapes")
 
 
 def test_lists_and_comparisons_want_several_papers():

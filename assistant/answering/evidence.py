@@ -99,6 +99,12 @@ _DETAIL_KINDS = [
     (re.compile(r"\b(fund(ed|ing)?|grants?|sponsor\w*)\b", re.I), re.compile(r"\b(fund\w*|grants?|sponsor\w*)\b", re.I)),
     (re.compile(r"\b(energy|carbon|co2|emissions?|power consumption)\b", re.I),
      re.compile(r"\b(energy|carbon|co2|emissions?|power|watts?|kwh)\b", re.I)),
+    # Who wrote a paper and when are in a record's metadata, not its abstract: only abstracts
+    # reach the prompt, so such a question is answerable only when the abstract says it.
+    (re.compile(r"\b(who (wrote|authored|are the authors|proposed|developed|created|introduced)|(which|what) authors|authors? of|written by)\b", re.I),
+     re.compile(r"\b(authors?|university|institute)\b", re.I)),
+    (re.compile(r"\b(when was|what year|which year|in what year|publication (date|year))\b", re.I),
+     re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")),
     (re.compile(r"\b(programming language|implemented in|framework (is|was) (it|used))\b", re.I),
      re.compile(r"\b(pytorch|tensorflow|jax|python|c\+\+|cuda|rust|java|implemented|implementation)\b", re.I)),
 ]
