@@ -81,3 +81,23 @@ def test_background_and_code_lines_rank_below_what_the_paper_does():
     assert role_adjustment("What do auto-encoders learn about the data distribution?", False) < -0.05
     assert role_adjustment("Code is available at https://github.com/x/y.", True) < \
         role_adjustment("Recent works adopt cosine schedules.", False) < 0
+
+
+def test_a_denial_needs_a_negative_in_its_evidence(embedder):
+    from assistant.answering.evidence import select_evidence
+    from assistant.answering.verify import SUPPORT_THRESHOLD, support
+    from assistant.corpus import Paper
+    from assistant.retrieval import Hit
+
+    paper = Paper("p1", "BSP-Net: Generating Compact Meshes via Binary Space Partitioning",
+                  "BSP-Net outputs watertight polygonal meshes directly. It is trained without supervision "
+                  "on convex decompositions.")
+    question = "Are BSP-Net meshes watertight?"
+    [evidence] = select_evidence(question, embedder.encode_one(question), [Hit(paper, 0.6)], embedder, lambda t: 1.0)
+
+    def score(claim):
+        return support(claim, embedder.encode_one(claim), 1, evidence).score
+
+    assert score("BSP-Net outputs watertight polygonal meshes.") >= SUPPORT_THRESHOLD
+    assert score("BSP-Net does not output watertight meshes.") == 0.0  # close by every similarity, but false
+    assert score("BSP-Net needs no supervision to learn convex decompositions.") >= SUPPORT_THRESHOLD

@@ -150,7 +150,7 @@ class GroundedAnswerer:
             # The question names its papers: the answer comes from them, not from look-alikes.
             kept = named
         kinds = figure_kinds(query)
-        if kinds and not any(states_figure(kinds, e.hit.paper.abstract) for e in kept):
+        if kinds and not any(states_figure(kinds, f"{e.hit.paper.title}. {e.hit.paper.abstract}") for e in kept):
             # "How many parameters does X have?" when X's abstract states no such figure.
             timings.total_s = time.perf_counter() - started
             return Answer(question, REFUSAL, True, [], [], near_misses=hits[:3],

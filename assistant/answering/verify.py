@@ -39,6 +39,14 @@ def unsupported_numbers(claim: str, source_text: str) -> set[str]:
     return {n for n in _NUMBER.findall(claim) if n not in stated and not (len(n) == 1 and n in "123")}
 
 
+# A small model's favourite false claim is a denial ("X does not propose a schedule"): it is
+# close to the sentence it denies by every similarity. A denial needs a negative in the
+# evidence too ("without fine-tuning" supports "needs no fine-tuning").
+_DENIAL = re.compile(r"\b(not|no|never|cannot|none|neither|nor)\b|n't\b", re.I)
+_NEGATIVE = re.compile(r"\b(not|no|never|cannot|none|neither|nor|without|free|lacks?|fails?|unable)\b|n't\b|-free\b",
+                       re.I)
+
+
 def support(claim: str, claim_vector: np.ndarray, ref: int, source: PaperEvidence) -> Support:
     if unsupported_numbers(claim, source.hit.paper.title + " " + source.hit.paper.abstract):
         return Support(ref, 0.0, "")
@@ -52,4 +60,6 @@ def support(claim: str, claim_vector: np.ndarray, ref: int, source: PaperEvidenc
         score = W_COSINE * cos + W_OVERLAP * max(local, paper_overlap * 0.8)
         if score > best:
             best, best_text = score, sentence.text
+    if _DENIAL.search(claim) and not _NEGATIVE.search(best_text):
+        return Support(ref, 0.0, "")
     return Support(ref, best, best_text)
