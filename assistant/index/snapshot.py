@@ -122,8 +122,9 @@ class Snapshot:
         return papers, metadatas, np.asarray(self.vectors)
 
     def merged_lexical(self, keep: np.ndarray, papers: Sequence[Paper]) -> LexicalIndex:
-        """BM25 over rows `keep` of this generation, then `papers`, tokenizing only those."""
-        base = LexicalIndex.load(self.directory, counts=True) if self.directory else LexicalIndex.build([])
+        """BM25 over rows `keep` of this generation, then `papers`, tokenizing only those
+        (a merge base is always a generation on disk: `Snapshot.open`)."""
+        base = LexicalIndex.load(self.directory, counts=True)
         if base is None or base.counts is None:
             raise ValueError(f"{self.directory}: no term counts to merge with")
         return base.merged(keep, papers)
