@@ -1,8 +1,12 @@
-"""`Assistant`: the one service object behind the CLI, the TUI and evaluation."""
+"""`Assistant`: the one service object behind the CLI, the chat, evaluation and HTTP.
+
+It builds the components from settings (or takes injected ones: an embedder, a generator, a
+store) and holds what a session changes at run time (k, filters, the model), so that the
+settings it was built from are never mutated.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -11,16 +15,20 @@ from typing import TYPE_CHECKING
 
 from assistant.errors import IndexUnavailable
 from assistant.paths import Paths, user_paths
-from assistant.settings import Settings, index_dir
+from assistant.retrieval.filters import Filters
+from assistant.settings import Settings, index_dir, load_settings
 
 # The rest is imported where it is first used: a cold `ask` starts loading the query embedder
 # (0.25 s in ONNX Runtime, mostly outside the GIL) before the index and pipeline modules import.
 if TYPE_CHECKING:
     from assistant.answering import Answer
     from assistant.corpus import CorpusLoad
-    from assistant.followup import Turn
     from assistant.index import IngestReport, PaperIndex, ProgressFn
-    from assistant.retrieval import Filters, Hit, Retriever
+    from assistant.index.store import PaperStore
+    from assistant.models import Embedder, Generator
+    from assistant.models.gguf import ModelInfo
+    from assistant.retrieval import Hit, Turn
+    from assistant.retrieval.retriever import Retriever
 
 
 def _quietly(job) -> None:
@@ -31,20 +39,40 @@ def _quietly(job) -> None:
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None, paths: Paths | None = None):
-        from assistant.embedding import MiniLMEmbedder
-
-        self.settings = settings or Settings()
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        paths: Paths | None = None,
+        *,
+        embedder: Embedder | None = None,
+        ingest_embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        store: PaperStore | None = None,
+    ):
+        """Without `settings`, they are loaded as the CLI loads them (config file, env)."""
+        self.settings = settings if settings is not None else load_settings()
         self.paths = paths or user_paths()
+        s = self.settings
+        if ingest_embedder is None:
+            from assistant.models.minilm import MiniLMEmbedder
+
+            ingest_embedder = embedder or MiniLMEmbedder(s.embed_device, s.embed_batch_size)
         # Ingest embeds with sentence-transformers (batched, GPU-capable); questions, evidence
         # and verification with the same weights in ONNX Runtime once exported: no torch import.
-        self.ingest_embedder = MiniLMEmbedder(self.settings.embed_device, self.settings.embed_batch_size)
-        self.embedder = self._fast_embedder() or self.ingest_embedder
+        self.ingest_embedder = ingest_embedder
+        self._fixed_embedder = embedder is not None
+        self.embedder = embedder or self._fast_embedder() or ingest_embedder
+        self._store = store
+        self._generator = generator
         self._index: PaperIndex | None = None
         self._retriever: Retriever | None = None
         self._parts_lock = threading.Lock()  # warm-up threads and the caller build them lazily
-        self._generator = None
+        # What a session changes at run time (the chat's palette), starting from the settings.
+        self.k = s.k
+        self.filters = Filters(s.year_from, s.year_to, s.category)
+        self.model_spec = s.model
 
+    # ------------------------------------------------------------------ components
     @property
     def index(self) -> PaperIndex:
         with self._parts_lock:
@@ -53,13 +81,13 @@ class Assistant:
 
                 s = self.settings
                 self._index = PaperIndex(index_dir(s, self.paths), self.ingest_embedder, s.vector_search,
-                                         s.chroma_url)
+                                         s.chroma_url, store=self._store)
             return self._index
 
     @property
     def retriever(self) -> Retriever:
         if self._retriever is None:
-            from assistant.retrieval import Retriever
+            from assistant.retrieval.retriever import Retriever
 
             index = self.index
             with self._parts_lock:
@@ -68,7 +96,7 @@ class Assistant:
         return self._retriever
 
     def _onnx_file(self) -> Path:
-        from assistant.onnx_embedding import onnx_path
+        from assistant.models.onnx_minilm import onnx_path
 
         return onnx_path(self.settings.onnx_dir or self.paths.cache_dir / "onnx")
 
@@ -78,16 +106,16 @@ class Assistant:
         path = self._onnx_file()
         if not path.exists():
             return None
-        from assistant.onnx_embedding import OnnxMiniLM
+        from assistant.models.onnx_minilm import OnnxMiniLM
 
         return OnnxMiniLM(path, self.settings.embed_batch_size)
 
     def prepare_fast_path(self) -> bool:
         """Export the ONNX query embedder if it is missing (needs torch: done when torch is
         loaded anyway, after an ingest or instead of a torch query) and switch to it."""
-        from assistant.onnx_embedding import OnnxMiniLM, export_onnx
+        from assistant.models.onnx_minilm import OnnxMiniLM, export_onnx
 
-        if self.settings.query_embedder != "onnx" or isinstance(self.embedder, OnnxMiniLM):
+        if self._fixed_embedder or self.settings.query_embedder != "onnx" or isinstance(self.embedder, OnnxMiniLM):
             return False
         try:
             export_onnx(self._onnx_file())
@@ -135,40 +163,47 @@ class Assistant:
 
     # ------------------------------------------------------------------ models
     @property
-    def generator(self):
-        if self._generator is None:
-            from assistant.generation import LlamaGenerator
-            from assistant.models import resolve_model
+    def generator(self) -> Generator:
+        with self._parts_lock:
+            if self._generator is None:
+                from assistant.models.gguf import resolve_model
+                from assistant.models.llama import LlamaGenerator
 
-            s = self.settings
-            self._generator = LlamaGenerator(
-                resolve_model(s.model, self.paths), s.n_ctx, s.n_threads, s.n_gpu_layers, s.chat_format
-            )
-        return self._generator
+                s = self.settings
+                self._generator = LlamaGenerator(
+                    resolve_model(self.model_spec, self.paths), s.n_ctx, s.n_threads, s.n_gpu_layers, s.chat_format
+                )
+            return self._generator
 
-    def models(self):
-        from assistant.models import available_models
+    def models(self) -> list[ModelInfo]:
+        from assistant.models.gguf import available_models
 
-        return available_models(self.paths, self.settings.model)
+        return available_models(self.paths, self.model_spec)
 
     def use_model(self, spec: str) -> Path:
         """Switch the GGUF model; it loads on the next question (or `load_model`)."""
-        from assistant.models import resolve_model
+        from assistant.models.gguf import resolve_model
 
         path = resolve_model(spec, self.paths)
-        with self._generator.lock if self._generator else contextlib.nullcontext():
-            self.settings.model = str(path)
+        current = self._generator
+        if current is not None:
+            current.lock.acquire()  # an answer running on the old model finishes first
+        try:
+            self.model_spec = str(path)
             self._generator = None
+        finally:
+            if current is not None:
+                current.lock.release()
         return path
 
     def warm_up(self, embedder: bool = True, model: bool = False) -> list[threading.Thread]:
         """Load the query embedder (and the model) in the background: ONNX Runtime and llama.cpp
         load in C++, outside the GIL, while this thread imports the index and the pipeline.
         Whatever fails is raised again, in the caller's thread, by the first real use."""
-        jobs = [getattr(self.embedder, "_load", None), lambda: self.index.lexical] if embedder else []
+        jobs = [self.embedder.load, lambda: self.index.lexical] if embedder else []
         if model:
             jobs.append(self.load_model)
-        threads = [threading.Thread(target=_quietly, args=(job,), daemon=True) for job in jobs if job]
+        threads = [threading.Thread(target=_quietly, args=(job,), daemon=True) for job in jobs]
         for thread in threads:
             thread.start()
         return threads
@@ -181,17 +216,20 @@ class Assistant:
     def model_loaded(self) -> bool:
         return self._generator is not None and self._generator.loaded
 
+    # ------------------------------------------------------------------ run-time options
+    def set_k(self, k: int) -> None:
+        if not 1 <= k <= 50:
+            from assistant.errors import UsageError
+
+            raise UsageError(f"k must be between 1 and 50, got {k}")
+        self.k = k
+
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+
     # ------------------------------------------------------------------ questions
-    @property
-    def filters(self) -> Filters:
-        from assistant.retrieval import Filters
-
-        s = self.settings
-        return Filters(s.year_from, s.year_to, s.category)
-
     def search(self, query: str, k: int | None = None) -> list[Hit]:
-        return self.retriever.search(query, k or self.settings.k, self.settings.retrieval,
-                                     filters=self.filters or None)
+        return self.retriever.search(query, k or self.k, self.settings.retrieval, filters=self.filters or None)
 
     def ask(
         self,
@@ -203,25 +241,26 @@ class Assistant:
         query: str | None = None,
     ) -> Answer:
         """`query` replaces the automatic standalone rewrite (a user who edited it)."""
-        from assistant.followup import standalone_query
+        from assistant.retrieval.followup import standalone_query
 
         started = time.perf_counter()
         if self.index.count() == 0:
             raise IndexUnavailable("the index is empty: run `assistant ingest PATH` first")
         query = query or standalone_query(question, history or [])
         vector = self.retriever.embed_query(query)
-        hits = self.retriever.search(query, k or self.settings.k, self.settings.retrieval, vector,
+        hits = self.retriever.search(query, k or self.k, self.settings.retrieval, vector,
                                      filters=self.filters or None)
         if on_retrieved:
             on_retrieved(query, hits)
-        answerer = self._answerer()
-        answer = answerer.answer(question, query, hits, vector, started, on_token)
+        answer = self._answerer().answer(question, query, hits, vector, started, on_token)
         answer.standalone_query = query
         return answer
 
     def _answerer(self):
-        from assistant.answering.pipeline import GroundedAnswerer, StuffedAnswerer
-
         if self.settings.answer_mode == "stuffed":
+            from assistant.answering.stuffed import StuffedAnswerer
+
             return StuffedAnswerer(self.generator, self.settings)
+        from assistant.answering.grounded import GroundedAnswerer
+
         return GroundedAnswerer(self.generator, self.embedder, self.index.lexical, self.settings)

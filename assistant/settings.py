@@ -1,4 +1,8 @@
-"""One typed place for every setting: defaults < config file < env ASSISTANT_* < flags."""
+"""One typed place for every setting: defaults < config file < env ASSISTANT_* < flags.
+
+`load_settings` is the one way to build them (the CLI, the chat and `Assistant()` all use it).
+Settings are frozen: what a session changes at run time (k, filters, the model) lives on the
+`Assistant`, never here."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ _config_file: ContextVar[Path | None] = ContextVar("_config_file", default=None)
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid", frozen=True)
 
     index_dir: Path | None = Field(None, description="Index directory (default: <data>/index).")
     model: str | None = Field(None, description="GGUF path or a file name in the models dir.")
@@ -72,6 +76,10 @@ class Settings(BaseSettings):
     )
     onnx_dir: Path | None = Field(None, description="Where the exported ONNX MiniLM is cached "
                                   "(default: <cache>/onnx).")
+    keymap: dict[str, str] = Field(
+        default_factory=dict, description="Chat key bindings to change: binding id -> keys, e.g. "
+        '{"export_chat" = "f6"} (`F1` in the chat lists the ids).',
+    )
 
     @classmethod
     def settings_customise_sources(

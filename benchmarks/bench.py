@@ -169,7 +169,7 @@ def raw_floor(model_path, threads, n_ctx, messages, completion_tokens) -> dict:
     """A new llama.cpp instance: load, prefill the same prompt, decode as many tokens."""
     from llama_cpp import Llama
 
-    from assistant.generation import quiet_stderr
+    from assistant.models.llama import quiet_stderr
 
     start = time.perf_counter()
     with quiet_stderr():
@@ -200,7 +200,7 @@ def raw_decode(gen, messages, max_tokens) -> float:
 
 def prefix_reuse(assistant) -> dict:
     """TTFT over a 3-turn chat with llama.cpp's prompt-prefix cache, and with it reset."""
-    from assistant.followup import Turn
+    from assistant.retrieval.followup import Turn
 
     def chat(reset: bool) -> list[float]:
         history: list[Turn] = []
@@ -240,19 +240,19 @@ def synthetic_assistant(assistant):
 
     directory = assistant.paths.cache_dir / "bench-100k"
     settings = Settings(index_dir=directory)
-    synthetic = Assistant(settings, assistant.paths)
+    synthetic = Assistant(settings, assistant.paths, embedder=assistant.embedder,
+                          ingest_embedder=assistant.ingest_embedder)
     if synthetic.index.count() < 100_000:
         rng = np.random.default_rng(0)
         words = sorted(assistant.index.lexical.vocab)
-        with synthetic.index._write_lock():
+        with synthetic.index.read_side.write_lock():
             for start in range(synthetic.index.store.count(), 100_000, 5000):
                 papers = [Paper.create(" ".join(rng.choice(words, 8)), " ".join(rng.choice(words, 120)),
                                        arxiv_id=f"9{n:07d}") for n in range(start, start + 5000)]
                 vectors = rng.standard_normal((len(papers), 384)).astype(np.float32)
                 vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
                 synthetic.index.store.upsert(papers, vectors)
-            synthetic.index._rebuild_read_side()
-    synthetic.embedder = synthetic.retriever.embedder = assistant.embedder
+            synthetic.index.read_side.rebuild()
     return synthetic
 
 
@@ -262,7 +262,7 @@ def ingest_speed(assistant) -> dict:
 
     papers = load_corpus([bundled_corpus_dir()]).papers
     texts = [paper.embedding_text for paper in papers]
-    model = assistant.ingest_embedder._load()
+    model = assistant.ingest_embedder.load()
     start = time.perf_counter()
     model.encode(texts, batch_size=assistant.settings.embed_batch_size, normalize_embeddings=True)
     raw = len(texts) / (time.perf_counter() - start)

@@ -31,7 +31,7 @@ def sweep(records: list[dict], thresholds: list[float]) -> list[tuple[float, flo
 
 
 def _current_threshold() -> float:
-    from assistant.answering.pipeline import REFUSE_BELOW
+    from assistant.answering.refusal import REFUSE_BELOW
 
     return REFUSE_BELOW
 

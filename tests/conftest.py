@@ -34,7 +34,7 @@ def assistant_home(tmp_path, monkeypatch, onnx_dir):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from assistant.embedding import MiniLMEmbedder
+    from assistant.models.minilm import MiniLMEmbedder
 
     return MiniLMEmbedder(device="cpu")
 

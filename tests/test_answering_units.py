@@ -2,9 +2,9 @@
 
 from assistant.answering.citations import render_sentences, split_cited_sentences, strip_invalid
 from assistant.answering.grammar import citation_grammar
-from assistant.answering.sentences import split_sentences
+from assistant.text import split_sentences
 from assistant.answering.verify import unsupported_numbers
-from assistant.followup import Turn, parse_history, standalone_query
+from assistant.retrieval.followup import Turn, parse_history, standalone_query
 
 
 def test_citations_of_numbers_not_given_are_removed_and_counted():
@@ -83,6 +83,16 @@ def test_background_and_code_lines_rank_below_what_the_paper_does():
         role_adjustment("Recent works adopt cosine schedules.", False) < 0
 
 
+class UniformTerms:
+    """Every term equally informative, every term known."""
+
+    def term_idf(self, token):
+        return 1.0
+
+    def known(self, token):
+        return True
+
+
 def test_a_denial_needs_a_negative_in_its_evidence(embedder):
     from assistant.answering.evidence import select_evidence
     from assistant.answering.verify import SUPPORT_THRESHOLD, support
@@ -93,7 +103,7 @@ def test_a_denial_needs_a_negative_in_its_evidence(embedder):
                   "BSP-Net outputs watertight polygonal meshes directly. It is trained without supervision "
                   "on convex decompositions.")
     question = "Are BSP-Net meshes watertight?"
-    [evidence] = select_evidence(question, embedder.encode_one(question), [Hit(paper, 0.6)], embedder, lambda t: 1.0)
+    [evidence] = select_evidence(question, embedder.encode_one(question), [Hit(paper, 0.6)], embedder, UniformTerms())
 
     def score(claim):
         return support(claim, embedder.encode_one(claim), 1, evidence).score
@@ -101,3 +111,25 @@ def test_a_denial_needs_a_negative_in_its_evidence(embedder):
     assert score("BSP-Net outputs watertight polygonal meshes.") >= SUPPORT_THRESHOLD
     assert score("BSP-Net does not output watertight meshes.") == 0.0  # close by every similarity, but false
     assert score("BSP-Net needs no supervision to learn convex decompositions.") >= SUPPORT_THRESHOLD
+
+
+def test_one_citation_parser_serves_links_exports_and_counts():
+    from assistant.answering.citations import count_citations, renumber
+    from assistant.tui.widgets import linked_citations
+
+    text = "A and B agree [1, 3]. C [2]."
+    assert count_citations(text) == 3
+    assert renumber(text, {1: 4, 3: 5, 2: 6}) == "A and B agree [4][5]. C [6]."
+    assert linked_citations("X [1; 2].") == r"X [\[1\]](cite:1)[\[2\]](cite:2)."
+
+
+def test_a_stored_answer_reads_back_whole_and_tolerates_other_versions():
+    from assistant.answering import AnswerRecord, CitationRecord, SourceRecord
+
+    record = AnswerRecord("Q?", "A [1].", citations=[CitationRecord(1, "p", "T", "e")],
+                          sources=[SourceRecord(1, "p", "T", 0.5, None, ["e"])])
+    assert AnswerRecord.from_json(record.to_json()) == record
+    older = {"question": "Q?", "answer": "A.", "refused": False, "citations": [{"ref": 1, "id": "p", "title": "T"}],
+             "timings": {"ttft_s": 1.0, "from_the_future": 1}, "new_field": True}
+    back = AnswerRecord.from_json(older)
+    assert back.citations[0].evidence is None and back.timings.ttft_s == 1.0 and back.sources == []

@@ -51,18 +51,19 @@ def test_off_topic_question_is_refused_with_near_misses(bundled_assistant):
     assert answer.near_misses
 
 
+def sibling(assistant, generator=None, **settings):
+    """Another service over the same index and embedders, with other settings (and model)."""
+    from assistant.service import Assistant
+
+    return Assistant(assistant.settings.model_copy(update=settings), assistant.paths, embedder=assistant.embedder,
+                     ingest_embedder=assistant.ingest_embedder, generator=generator or assistant.generator)
+
+
 def test_prompt_never_overflows_a_small_context(bundled_assistant):
-    from assistant.generation import LlamaGenerator
-    from assistant.settings import Settings
+    from assistant.models.llama import LlamaGenerator
 
     small = LlamaGenerator(bundled_assistant.generator.model_path, n_ctx=512, n_threads=2)
-    original, settings = bundled_assistant._generator, bundled_assistant.settings
-    bundled_assistant._generator = small
-    bundled_assistant.settings = Settings(index_dir=settings.index_dir, answer_mode="stuffed", k=8)
-    try:
-        answer = bundled_assistant.ask(QUESTION)
-    finally:
-        bundled_assistant._generator, bundled_assistant.settings = original, settings
+    answer = sibling(bundled_assistant, small, answer_mode="stuffed").ask(QUESTION, k=8)
     assert 0 < len(answer.sources) < 8  # whole abstracts were trimmed to fit 512 tokens
     assert answer.timings.prompt_tokens + answer.timings.completion_tokens <= 512
 
@@ -104,12 +105,8 @@ def test_a_paraphrase_of_one_paper_is_answered_though_it_shares_few_words(bundle
 
 
 def test_grammar_constrained_decoding_still_cites_only_given_sources(bundled_assistant):
-    settings = bundled_assistant.settings
-    settings.citation_grammar = True
-    try:
-        answer = bundled_assistant.ask("What does ADED use to approximate the output distribution of the LLM?")
-    finally:
-        settings.citation_grammar = False
+    constrained = sibling(bundled_assistant, citation_grammar=True)
+    answer = constrained.ask("What does ADED use to approximate the output distribution of the LLM?")
     assert not answer.refused and answer.citations
     given = {s.ref for s in answer.sources}
     assert {c.ref for c in answer.citations} <= given

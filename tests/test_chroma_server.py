@@ -57,7 +57,7 @@ def test_two_clients_share_a_server_each_with_its_own_read_side(tmp_path, embedd
 
     writer.ingest(papers)  # another machine adds two papers
     assert reader.count() == 4  # checked every few seconds, not on every call
-    reader._server_checked = float("-inf")
+    reader.read_side._server_checked = float("-inf")
     assert reader.count() == 6
     vector = embedder.encode_one("draft and verify to accelerate decoding")
     assert reader.dense_search(vector, 1)[0][0] == writer.dense_search(vector, 1)[0][0]

@@ -2,7 +2,8 @@
 
 import json
 
-from assistant.evaluation.metrics import bootstrap_ci, fact_found, retrieval_verdicts
+from assistant.evaluation.metrics import fact_found, retrieval_verdicts
+from assistant.evaluation.stats import bootstrap_ci
 from assistant.evaluation.questions import load_questions
 
 

@@ -1,8 +1,9 @@
 """Chat export: document-wide citation numbers, a reference list, BibTeX that LaTeX accepts."""
 
-from assistant.chats import Chat, ChatTurn
+from assistant.answering import AnswerRecord, CitationRecord
+from assistant.chat.store import Chat, ChatTurn
 from assistant.corpus import Paper
-from assistant.export import bibtex, chat_markdown
+from assistant.chat.export import bibtex, chat_markdown
 
 
 def paper(pid, title, **meta):
@@ -21,8 +22,7 @@ def lookup(ids):
 
 
 def answer(text, cited):
-    return {"answer": text, "standalone_query": None,
-            "citations": [{"ref": ref, "id": pid, "title": PAPERS[pid].title} for ref, pid in cited]}
+    return AnswerRecord("?", text, citations=[CitationRecord(ref, pid, PAPERS[pid].title) for ref, pid in cited])
 
 
 def test_markdown_renumbers_citations_across_the_chat_and_lists_references():

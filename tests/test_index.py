@@ -1,13 +1,15 @@
 import dataclasses
 import json
 import shutil
+import time
 
 import numpy as np
 import pytest
 
 from assistant.corpus import load_corpus
 from assistant.index import PaperIndex
-from assistant.index.lexical import LexicalIndex, tokenize
+from assistant.index.lexical import LexicalIndex
+from assistant.text import tokenize
 from assistant.index.snapshot import Snapshot
 
 from conftest import DATA
@@ -82,7 +84,7 @@ def test_an_interrupted_ingest_is_completed_on_the_next_open(tmp_path, embedder,
     def killed(*_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(interrupted, "_write_read_side", killed)
+    monkeypatch.setattr(interrupted.read_side, "publish", killed)
     with pytest.raises(KeyboardInterrupt):
         interrupted.ingest(papers)
     assert Snapshot.open(tmp_path / "idx" / "read").count == 4  # the read side is behind
@@ -100,7 +102,7 @@ def test_a_merged_read_side_equals_one_rebuilt_from_chroma(tmp_path, embedder):
     changed = dataclasses.replace(papers[1], abstract=papers[1].abstract + " It also parses binary trees.")
     index.ingest([changed] + papers[4:])  # one update, two new papers: merged
     merged = Snapshot.open(tmp_path / "idx" / "read")
-    index._rebuild_read_side()
+    index.read_side.rebuild()
     rebuilt = Snapshot.open(tmp_path / "idx" / "read")
     ids = [p.id for p in papers]
     assert merged.count == rebuilt.count == 6
@@ -162,3 +164,58 @@ def test_clear_empties_both_indexes(tmp_path, embedder):
 
 def test_tokenize_folds_hyphens_plurals_and_stopwords():
     assert tokenize("The Auto-Encoders are learning") == ["autoencoder", "auto", "encoder", "learn"]
+
+
+def test_a_reader_opening_while_an_ingest_swaps_generations_sees_every_paper(tmp_path, monkeypatch):
+    """The race behind "This paper is no longer in the index." in a chat open while
+    `assistant ingest` runs: the reader reads the pointer (generation A), the ingest swaps to B
+    and removes A, the reader opens A. It must read the pointer again, not fall back to an
+    empty index while the ingest still holds the lock."""
+    import threading
+
+    from assistant.models.hashing import HashingEmbedder
+
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+    embedder = HashingEmbedder()
+    PaperIndex(tmp_path / "idx", embedder).ingest(papers[:3])
+    [first_generation] = (tmp_path / "idx" / "read").glob("gen-*")
+    pointer_read, swapped, reader_done = threading.Event(), threading.Event(), threading.Event()
+    writer = PaperIndex(tmp_path / "idx", embedder)
+    publish = writer.read_side.publish
+
+    def publish_then_hold(*args):
+        pointer_read.wait(30)
+        publish(*args)  # the new generation is live and the old one removed...
+        swapped.set()
+        reader_done.wait(30)  # ...but the ingest still holds the lock and its marker
+
+    monkeypatch.setattr(writer.read_side, "publish", publish_then_hold)
+    opening = Snapshot.__init__
+
+    def open_late(self, directory, *args, **kwargs):
+        if threading.current_thread().name == "reader" and directory == first_generation:
+            pointer_read.set()
+            swapped.wait(30)  # the pointer named A, which goes away before it is opened
+        opening(self, directory, *args, **kwargs)
+
+    monkeypatch.setattr(Snapshot, "__init__", open_late)
+    ingest = threading.Thread(target=writer.ingest, args=(papers,))
+    ingest.start()
+    while not (tmp_path / "idx" / ".ingesting").exists():
+        time.sleep(0.01)
+    seen = {}
+
+    def read():
+        reader = PaperIndex(tmp_path / "idx", embedder)
+        seen["count"] = reader.count()
+        seen["papers"] = set(reader.papers([p.id for p in papers]))
+        reader_done.set()
+
+    thread = threading.Thread(target=read, name="reader")
+    thread.start()
+    thread.join(60)
+    reader_done.set()
+    ingest.join(60)
+    assert pointer_read.is_set() and swapped.is_set()  # the race did happen
+    assert seen["count"] == 6
+    assert seen["papers"] == {p.id for p in papers}

@@ -7,7 +7,7 @@ import numpy as np
 
 
 def test_onnx_embeddings_equal_sentence_transformers(bundled_assistant, embedder):
-    from assistant.onnx_embedding import OnnxMiniLM
+    from assistant.models.onnx_minilm import OnnxMiniLM
 
     assert isinstance(bundled_assistant.embedder, OnnxMiniLM)
     texts = ["What does BSP-Net output directly?", "x",

@@ -36,7 +36,7 @@ def test_the_top_k_does_not_depend_on_k(bundled_assistant):
 
 
 def test_fusion_keeps_score_gaps():
-    from assistant.retrieval import fuse
+    from assistant.retrieval.fusion import fuse
 
     dense = [("a", 0.60), ("b", 0.59), ("x", 0.58), ("c", 0.30)]
     lexical = [("c", 30.0), ("a", 3.0), ("b", 2.9)]  # c: the only abstract with a rare term

@@ -1,12 +1,18 @@
-"""Citations in model output: `[1]`, `[1, 3]`, `[1][2]`, mapped to the numbered sources."""
+"""The one citation parser: `[1]`, `[1, 3]`, `[1; 3]`, `[1][2]` in answer text.
+
+Verification reads the numbers each sentence carries; the chat turns them into links; exports
+renumber them document-wide; evaluation counts them. All of it goes through here.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-_GROUP = re.compile(r"\s*\[(\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?\]])\s+(?=[A-Z0-9\"'(])")
+from assistant.text import split_sentences
+
+GROUP = re.compile(r"(?P<space>\s*)\[(?P<refs>\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
 
 
 @dataclass
@@ -19,14 +25,35 @@ def parse_refs(group: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", group)]
 
 
+def cited_refs(text: str) -> list[int]:
+    """Every citation number in the text, in order of first appearance."""
+    refs: list[int] = []
+    for match in GROUP.finditer(text):
+        refs.extend(r for r in parse_refs(match["refs"]) if r not in refs)
+    return refs
+
+
+def count_citations(text: str) -> int:
+    """Citation marks, one per number: "[1, 3]" is two."""
+    return sum(len(parse_refs(m["refs"])) for m in GROUP.finditer(text))
+
+
+def rewrite(text: str, group: Callable[[list[int]], str]) -> str:
+    """Each citation group replaced by `group(numbers)` (keeping the space before it)."""
+    return GROUP.sub(lambda m: m["space"] + group(parse_refs(m["refs"])), text)
+
+
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    """Citations through `mapping` (per-answer numbers to document-wide ones)."""
+    return rewrite(text, lambda refs: "".join(f"[{mapping.get(r, r)}]" for r in refs))
+
+
 def split_cited_sentences(answer: str) -> list[CitedSentence]:
     """Sentences with the citation numbers each one carries (markers removed from the text)."""
     sentences: list[CitedSentence] = []
-    for raw in _SENTENCE_END.split(answer.strip()):
-        refs: list[int] = []
-        for match in _GROUP.finditer(raw):
-            refs.extend(r for r in parse_refs(match.group(1)) if r not in refs)
-        text = _GROUP.sub("", raw).strip()
+    for raw in split_sentences(answer):
+        refs = cited_refs(raw)
+        text = GROUP.sub("", raw).strip()
         text = re.sub(r"\s+([.,;:!?])", r"\1", text)
         if text or refs:
             sentences.append(CitedSentence(text, refs))
@@ -39,12 +66,12 @@ def strip_invalid(answer: str, valid: set[int]) -> tuple[str, int]:
 
     def fix(match: re.Match) -> str:
         nonlocal removed
-        refs = parse_refs(match.group(1))
+        refs = parse_refs(match["refs"])
         kept = [r for r in refs if r in valid]
         removed += len(refs) - len(kept)
         return f" [{', '.join(map(str, kept))}]" if kept else ""
 
-    return _GROUP.sub(fix, answer), removed
+    return GROUP.sub(fix, answer), removed
 
 
 def render_sentences(sentences: list[CitedSentence]) -> str:

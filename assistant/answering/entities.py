@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.index.lexical import tokenize
+from assistant.text import TermStats, tokenize
 
 # Mixed case, digits or all caps inside a word: how model and system names are written.
 _NAME = re.compile(r"\b(?=[A-Za-z0-9\-]*[A-Za-z])(?:[A-Z][a-z0-9]*[A-Z0-9][\w\-]*|[A-Za-z]+-?\d[\w\-]*|[A-Z]{2,}[\w\-]*)")
@@ -19,11 +19,11 @@ def question_names(question: str) -> list[str]:
     return [m.group(0) for m in _NAME.finditer(question)]
 
 
-def unknown_names(question: str, known) -> list[str]:
-    """Names none of whose folded forms occur in the corpus vocabulary (`known(token)`)."""
+def unknown_names(question: str, terms: TermStats) -> list[str]:
+    """Names none of whose folded forms occur in the corpus vocabulary."""
     missing = []
     for name in question_names(question):
         forms = tokenize(name)
-        if forms and not known(forms[0]):
+        if forms and not terms.known(forms[0]):
             missing.append(name)
     return missing

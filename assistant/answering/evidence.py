@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.sentences import split_sentences
-from assistant.index.lexical import tokenize
 from assistant.retrieval import Hit
+from assistant.text import TermStats, split_sentences, term_coverage, tokenize
 
 # Weights of the sentence score: semantic similarity, IDF-weighted question-term coverage,
 # and the paper's own similarity (a sentence from the paper that matches best is likelier).
@@ -155,21 +154,12 @@ class PaperEvidence:
         return max((s.match for s in self.sentences), default=0.0)
 
 
-def term_coverage(query_terms: list[str], text_terms: set[str], idf) -> float:
-    """Share of the question's information (IDF mass) that the text mentions."""
-    if not query_terms:
-        return 0.0
-    total = sum(idf(t) for t in set(query_terms))
-    found = sum(idf(t) for t in set(query_terms) if t in text_terms)
-    return found / total if total else 0.0
-
-
 def select_evidence(
     question: str,
     question_vector: np.ndarray,
     hits: list[Hit],
     embedder,
-    idf,
+    terms: TermStats,
     per_paper: int = 2,
 ) -> list[PaperEvidence]:
     split = [split_sentences(h.paper.abstract) or [h.paper.abstract] for h in hits]
@@ -186,7 +176,7 @@ def select_evidence(
         for i, text in enumerate(sentences):
             vec = vectors[offset + i]
             cos = float(np.dot(vec, question_vector))
-            lex = term_coverage(q_terms, set(tokenize(text)) | title_terms, idf)
+            lex = term_coverage(q_terms, set(tokenize(text)) | title_terms, terms)
             match = W_COSINE * cos + W_LEXICAL * lex + W_PAPER * hit.score
             if figures and _FIGURE.search(text):
                 match += NUMBER_BONUS

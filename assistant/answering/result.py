@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from assistant.answering.record import AnswerRecord, CitationRecord, NearMiss, SourceRecord, TimingsRecord
 from assistant.corpus import Paper
 from assistant.retrieval import Hit
 
@@ -61,43 +62,31 @@ class Answer:
     model: str | None = None
     timings: Timings = field(default_factory=Timings)
 
+    def record(self) -> AnswerRecord:
+        """The stored form: ids and titles instead of whole papers, figures rounded."""
+        t = self.timings
+        return AnswerRecord(
+            question=self.question,
+            answer=self.text,
+            refused=self.refused,
+            standalone_query=self.standalone_query,
+            citations=[CitationRecord(c.ref, c.paper.id, c.paper.title, c.evidence) for c in self.citations],
+            sources=[SourceRecord(s.ref, s.paper.id, s.paper.title, round(s.hit.score, 4), s.paper.url,
+                                  list(s.evidence)) for s in self.sources],
+            near_misses=[NearMiss(h.paper.id, h.paper.title, round(h.score, 4)) for h in self.near_misses],
+            removed_citations=self.removed_citations,
+            unsupported_sentences=list(self.unsupported),
+            extractive=self.extractive,
+            relevance=_round(self.relevance, 4),
+            model=self.model,
+            timings=TimingsRecord(round(t.retrieve_s, 3), _round(t.ttft_s, 3), round(t.total_s, 3),
+                                  t.prompt_tokens, t.completion_tokens, _round(t.decode_s, 3),
+                                  _round(t.tokens_per_s, 2)),
+        )
+
     def to_json(self) -> dict:
-        return {
-            "question": self.question,
-            "standalone_query": self.standalone_query,
-            "answer": self.text,
-            "refused": self.refused,
-            "citations": [
-                {"ref": c.ref, "id": c.paper.id, "title": c.paper.title, "evidence": c.evidence}
-                for c in self.citations
-            ],
-            "sources": [
-                {
-                    "ref": s.ref,
-                    "id": s.paper.id,
-                    "title": s.paper.title,
-                    "score": round(s.hit.score, 4),
-                    "url": s.paper.url,
-                    "evidence": s.evidence,
-                }
-                for s in self.sources
-            ],
-            "near_misses": [
-                {"id": h.paper.id, "title": h.paper.title, "score": round(h.score, 4)}
-                for h in self.near_misses
-            ],
-            "removed_citations": self.removed_citations,
-            "unsupported_sentences": self.unsupported,
-            "extractive": self.extractive,
-            "relevance": None if self.relevance is None else round(self.relevance, 4),
-            "model": self.model,
-            "timings": {
-                "retrieve_s": round(self.timings.retrieve_s, 3),
-                "ttft_s": None if self.timings.ttft_s is None else round(self.timings.ttft_s, 3),
-                "total_s": round(self.timings.total_s, 3),
-                "prompt_tokens": self.timings.prompt_tokens,
-                "completion_tokens": self.timings.completion_tokens,
-                "decode_s": None if self.timings.decode_s is None else round(self.timings.decode_s, 3),
-                "tokens_per_s": None if self.timings.tokens_per_s is None else round(self.timings.tokens_per_s, 2),
-            },
-        }
+        return self.record().to_json()
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.evidence import PaperEvidence
-from assistant.index.lexical import tokenize
+from assistant.text import tokenize
 
 W_COSINE, W_OVERLAP = 0.6, 0.4
 SUPPORT_THRESHOLD = 0.55  # calibrated on eval/questions/dev.jsonl

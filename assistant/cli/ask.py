@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from assistant.cli.common import handle_errors, make_assistant, progress_printer
 from assistant.errors import UsageError
+
+if TYPE_CHECKING:
+    from assistant.answering import AnswerRecord
 
 
 def _ensure_index(assistant) -> None:
@@ -20,7 +24,7 @@ def _ensure_index(assistant) -> None:
 
 
 def _read_history(source: str):
-    from assistant.followup import parse_history
+    from assistant.retrieval.followup import parse_history
 
     try:
         text = sys.stdin.read() if source == "-" else open(source, encoding="utf-8").read()
@@ -96,7 +100,7 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
         streamed.append(piece)
         click.echo(piece, nl=False)
 
-    answer = assistant.ask(question, k, history=turns, on_token=on_token if stream else None)
+    answer = assistant.ask(question, k, history=turns, on_token=on_token if stream else None).record()
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         return
@@ -105,29 +109,30 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
     _print_answer(answer, shown="".join(streamed) if stream else None)
 
 
-def _print_answer(answer, shown: str | None) -> None:
+def _print_answer(answer: AnswerRecord, shown: str | None) -> None:
     if answer.standalone_query and answer.standalone_query != answer.question:
         click.secho(f"(searched for: {answer.standalone_query})", dim=True, err=True)
     if answer.refused:
-        if shown is None or answer.text not in shown:
-            click.echo(answer.text)
+        if shown is None or answer.answer not in shown:
+            click.echo(answer.answer)
         if answer.near_misses:
             click.echo("\nClosest papers (not close enough to answer from):")
-            for hit in answer.near_misses:
-                click.echo(f"  {hit.score:.2f}  {hit.paper.title}")
+            for miss in answer.near_misses:
+                click.echo(f"  {miss.score:.2f}  {miss.title}")
         return
-    if shown is None or " ".join(shown.split()) != " ".join(answer.text.split()):
+    if shown is None or " ".join(shown.split()) != " ".join(answer.answer.split()):
         if shown is not None:
-            dropped = len(answer.unsupported)
+            dropped = len(answer.unsupported_sentences)
             why = f"{dropped} unsupported sentence(s) removed" if dropped else "citations checked"
             if answer.extractive:
                 why = "no generated sentence was supported; quoting the abstracts"
             click.secho(f"\nChecked answer ({why}):", bold=True)
-        click.echo(answer.text)
+        click.echo(answer.answer)
     if answer.citations:
         click.echo("\nCited papers:")
+        urls = {s.ref: s.url for s in answer.sources}
         for c in answer.citations:
-            where = f"  {c.paper.url}" if c.paper.url else ""
-            click.echo(f"[{c.ref}] {c.paper.title}{where}")
+            where = f"  {urls[c.ref]}" if urls.get(c.ref) else ""
+            click.echo(f"[{c.ref}] {c.title}{where}")
             if c.evidence:
                 click.secho(f'    "{c.evidence}"', dim=True)

@@ -10,25 +10,23 @@ import click
 from assistant.cli.common import handle_errors, make_assistant, progress_printer
 from assistant.errors import MissingInputError
 
-SHOWN = ["recall@5", "mrr", "ndcg@10", "citation_precision", "citation_recall", "fact_recall",
-         "unsupported_sentence_rate", "refusal_accuracy", "false_refusal_rate", "tokens_per_s"]
-
-
 def _table(summary: dict) -> str:
+    from assistant.evaluation.metrics import METRICS
+
     o = summary["overall"]
     lines = [f"{'metric':<28}{'value':>8}  95% CI"]
-    for key in SHOWN:
-        stat = o[key]
-        if stat["value"] is None:
-            lines.append(f"{key:<28}{'-':>8}")
-            continue
-        ci = f"[{stat['ci95'][0]:.3f}, {stat['ci95'][1]:.3f}]" if stat["ci95"] else ""
-        lines.append(f"{key:<28}{stat['value']:>8.3f}  {ci}")
-    for key in ("ttft_s", "total_s"):
-        q = o[key]
-        if q["p50"] is not None:
-            lines.append(f"{key + ' p50/p95':<28}{q['p50']:>8.2f}  {q['p95']:.2f}")
-    lines.append(f"{'cited_unretrieved':<28}{o['cited_unretrieved']:>8}")
+    for metric in METRICS:
+        stat = o[metric.name]
+        if metric.aggregate == "sum":
+            lines.append(f"{metric.name:<28}{stat:>8}")
+        elif metric.aggregate == "quantiles":
+            if stat["p50"] is not None:
+                lines.append(f"{metric.name + ' p50/p95':<28}{stat['p50']:>8.2f}  {stat['p95']:.2f}")
+        elif stat["value"] is None:
+            lines.append(f"{metric.name:<28}{'-':>8}")
+        else:
+            ci = f"[{stat['ci95'][0]:.3f}, {stat['ci95'][1]:.3f}]" if stat["ci95"] else ""
+            lines.append(f"{metric.name:<28}{stat['value']:>8.3f}  {ci}")
     return "\n".join(lines)
 
 
@@ -83,10 +81,8 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
     Several -k values or models run every combination in one warm process, each into its own
     folder under --out, with matrix.html comparing them.
     """
-    from assistant.evaluation.compare import write_matrix
+    from assistant.evaluation.matrix import run_configs
     from assistant.evaluation.questions import load_questions
-    from assistant.evaluation.report import METRICS, write_report
-    from assistant.evaluation.runner import load_results, run_eval
 
     assistant = make_assistant(ctx, k=ks[0] if ks else None, model=models[0] if models else None,
                                answer_mode=answer_mode, retrieval=retrieval)
@@ -96,33 +92,20 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
     items = items[:limit] if limit else items
     assistant.ensure_index(progress_printer("Embedding"))
     out = out or Path("eval-runs") / questions.stem
-    s = assistant.settings
-    configs = [(k, m) for m in (models or [None]) for k in (ks or [s.k])]
-    matrix = len(configs) > 1
-    runs = []
-    for k, model in configs:
-        if model is not None:
-            assistant.use_model(model)
-        name = assistant.generator.name
-        target = out / _config_name(k, name) if matrix else out
-        config = {"questions": str(questions), "k": k, "model": name,
-                  "answer_mode": s.answer_mode, "retrieval": s.retrieval, "n_ctx": s.n_ctx}
-        if matrix:
-            click.echo(f"\n== k={k}, model={name} -> {target}", err=True)
-        summary = run_eval(assistant, items, target, k, config, progress_printer("Questions"))
-        ids = {q.id for q in items}
-        report = write_report(target, summary, [r for r in load_results(target) if r["id"] in ids])
-        click.echo(_table(summary) if not matrix else f"k={k} model={name}\n{_table(summary)}\n")
-        click.echo(f"wrote {target / 'results.jsonl'}, {target / 'summary.json'}, {report}", err=True)
-        runs.append((target.name, summary))
-    if matrix:
-        page = write_matrix(out, runs, METRICS)
+    several = len(ks or [None]) * len(models or [None]) > 1
+
+    def starting(k: int, model: str, target: Path) -> None:
+        if several:
+            click.echo(f"\n== k={k}, model={model} -> {target}", err=True)
+
+    def done(r) -> None:
+        click.echo(f"k={r.k} model={r.model}\n{_table(r.summary)}\n" if several else _table(r.summary))
+        click.echo(f"wrote {r.directory / 'results.jsonl'}, {r.directory / 'summary.json'}, {r.report}", err=True)
+
+    _, page = run_configs(assistant, items, questions, out, ks or [assistant.k], list(models) or [None],
+                          starting, done, progress_printer("Questions"))
+    if page:
         click.echo(f"wrote {page}", err=True)
-
-
-def _config_name(k: int, model: str) -> str:
-    stem = model.removesuffix(".gguf")
-    return "k{}-{}".format(k, "".join(c if c.isalnum() or c in "-_." else "_" for c in stem))
 
 
 @evaluate.command("compare")

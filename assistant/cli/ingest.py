@@ -39,12 +39,7 @@ def ingest(ctx, paths, fmt, as_json):
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "papers": assistant.index.count()}))
     else:
-        click.echo(
-            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-            + (f"older versions skipped {report.older}, " if report.older else "")
-            + f"rejected {report.rejected} ({report.duplicates} duplicates merged; "
-            f"{assistant.index.count()} papers in the index, {report.seconds:.1f}s)"
-        )
+        click.echo(f"{report.summary()}; {assistant.index.count()} papers in the index, {report.seconds:.1f}s")
 
 
 @click.group()

@@ -7,49 +7,29 @@ which gives much tighter intervals than comparing two independent CIs.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-
-def _answerable_gold(r: dict) -> bool:
-    return bool(r["answerable"] and r["gold"])
-
-
-PER_QUESTION: dict[str, Callable[[dict], float | None]] = {
-    "recall@5": lambda r: r["retrieval"]["recall_at"]["5"] if _answerable_gold(r) else None,
-    "mrr": lambda r: r["retrieval"]["mrr"] if _answerable_gold(r) else None,
-    "ndcg@10": lambda r: r["retrieval"]["ndcg10"] if _answerable_gold(r) else None,
-    "citation_precision": lambda r: r["verdict"].get("citation_precision") if r["answerable"] else None,
-    "citation_recall": lambda r: r["verdict"].get("citation_recall") if r["answerable"] else None,
-    "fact_recall": lambda r: r["verdict"].get("fact_recall") if r["answerable"] else None,
-    "unsupported_sentence_rate": lambda r: r["verdict"].get("unsupported_rate"),
-    "refusal_accuracy": lambda r: None if r["answerable"] else float(r["refused"]),
-    "false_refusal_rate": lambda r: float(r["refused"]) if r["answerable"] else None,
-    "ttft_s": lambda r: r["timings"]["ttft_s"],
-    "total_s": lambda r: r["timings"]["total_s"],
-}
+from assistant.evaluation.metrics import METRICS, Metric
+from assistant.evaluation.stats import RESAMPLES, bootstrap_ci
 
 
-def paired_deltas(a: list[dict], b: list[dict], resamples: int = 2000, seed: int = 0) -> dict[str, dict]:
+def paired_deltas(a: list[dict], b: list[dict], resamples: int = RESAMPLES, seed: int = 0) -> dict[str, dict]:
     """Per metric: mean of A and of B over the questions both scored, B - A, its 95% CI."""
     by_id = {r["id"]: r for r in a}
-    rng = np.random.default_rng(seed)
     out: dict[str, dict] = {}
-    for metric, value in PER_QUESTION.items():
-        pairs = [(value(by_id[r["id"]]), value(r)) for r in b if r["id"] in by_id]
+    for metric in METRICS:
+        if metric.aggregate == "sum":
+            continue
+        pairs = [(metric.value(by_id[r["id"]]), metric.value(r)) for r in b if r["id"] in by_id]
         pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
         if not pairs:
             continue
         xs, ys = np.array(pairs, dtype=float).T
         diffs = ys - xs
-        ci = None
-        if len(diffs) > 1:
-            means = diffs[rng.integers(0, len(diffs), (resamples, len(diffs)))].mean(axis=1)
-            ci = (float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5)))
-        out[metric] = {"a": float(xs.mean()), "b": float(ys.mean()), "delta": float(diffs.mean()),
-                       "ci95": ci, "n": len(diffs)}
+        out[metric.name] = {"a": float(xs.mean()), "b": float(ys.mean()), "delta": float(diffs.mean()),
+                            "ci95": bootstrap_ci(diffs, resamples, seed), "n": len(diffs)}
     return out
 
 
@@ -77,15 +57,16 @@ def _short(value) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
-def write_matrix(out_dir: Path, runs: list[tuple[str, dict]], metrics: list[tuple[str, str]]) -> Path:
+def write_matrix(out_dir: Path, runs: list[tuple[str, dict]]) -> Path:
     """One page: a row per configuration, a column per metric, each linked to its own report."""
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in metrics)
+    metrics: list[Metric] = [m for m in METRICS if m.aggregate == "mean"]
+    head = "".join(f"<th>{html.escape(m.label)}</th>" for m in metrics)
     rows = []
     for name, summary in runs:
         o = summary["overall"]
         cells = []
-        for key, _ in metrics:
-            stat = o.get(key) or {}
+        for metric in metrics:
+            stat = o.get(metric.name) or {}
             if stat.get("value") is None:
                 cells.append("<td>-</td>")
                 continue

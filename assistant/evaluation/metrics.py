@@ -1,14 +1,23 @@
-"""Per-question verdicts and aggregate metrics with bootstrap confidence intervals."""
+"""Per-question verdicts, and the one registry of metrics: name, label, per-question value and
+how it aggregates. The summary, `eval compare`, the HTML report and the CLI table all read it."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
+from assistant.answering import citations as cite
+from assistant.answering.record import AnswerRecord
 from assistant.corpus import normalise_title
+from assistant.evaluation.stats import bootstrap_ci, quantiles
+
+# ------------------------------------------------------------------ verdicts
 
 
 def fact_found(fact: str, text: str) -> bool:
@@ -16,13 +25,13 @@ def fact_found(fact: str, text: str) -> bool:
     return norm(fact) in norm(text)
 
 
-def is_gold(paper: dict, gold: list[str]) -> bool:
+def is_gold(paper_id: str, title: str, gold: list[str]) -> bool:
     keys = {normalise_title(g) for g in gold} | set(gold)
-    return paper["id"] in keys or normalise_title(paper["title"]) in keys
+    return paper_id in keys or normalise_title(title) in keys
 
 
 def retrieval_verdicts(ranked: list[dict], gold: list[str]) -> dict:
-    hits = [is_gold(p, gold) for p in ranked]
+    hits = [is_gold(p["id"], p["title"], gold) for p in ranked]
     first = next((i for i, h in enumerate(hits) if h), None)
     dcg = sum(1 / math.log2(i + 2) for i, h in enumerate(hits[:10]) if h)
     ideal = sum(1 / math.log2(i + 2) for i in range(min(len(gold), 10)))
@@ -33,81 +42,97 @@ def retrieval_verdicts(ranked: list[dict], gold: list[str]) -> dict:
     }
 
 
-def answer_verdicts(answer: dict, question) -> dict:
-    source_ids = {s["id"] for s in answer["sources"]}
-    cited = answer["citations"]
+def answer_verdicts(answer: AnswerRecord, question) -> dict:
+    source_ids = {s.id for s in answer.sources}
+    cited = answer.citations
     verdict = {
-        "refused": answer["refused"],
-        "cited_unretrieved": sum(1 for c in cited if c["id"] not in source_ids),
+        "refused": answer.refused,
+        "cited_unretrieved": sum(1 for c in cited if c.id not in source_ids),
         "unsupported_rate": None,
     }
-    kept = len(re.findall(r"\[\d+\]", answer["answer"]))
-    dropped = len(answer.get("unsupported_sentences", []))
+    kept = cite.count_citations(answer.answer)
+    dropped = len(answer.unsupported_sentences)
     if kept + dropped:
         verdict["unsupported_rate"] = dropped / (kept + dropped)
     if question.answerable:
-        gold_cited = [c for c in cited if is_gold(c, question.gold)]
+        gold_cited = [c for c in cited if is_gold(c.id, c.title, question.gold)]
         verdict["citation_precision"] = len(gold_cited) / len(cited) if cited else None
         verdict["citation_recall"] = (
-            len({normalise_title(c["title"]) for c in gold_cited}) / len(question.gold) if question.gold else None
+            len({normalise_title(c.title) for c in gold_cited}) / len(question.gold) if question.gold else None
         )
-        text = answer["answer"] + " " + " ".join(c.get("evidence") or "" for c in cited)
+        text = answer.answer + " " + " ".join(c.evidence or "" for c in cited)
         found = [fact_found(f, text) for f in question.facts]
         verdict["fact_recall"] = sum(found) / len(found) if found else None
         verdict["all_facts"] = all(found) if found else None
     return verdict
 
 
-def bootstrap_ci(values: list[float], resamples: int = 1000, seed: int = 0) -> tuple[float, float] | None:
-    if len(values) < 2:
-        return None
-    rng = np.random.default_rng(seed)
-    data = np.asarray(values, dtype=float)
-    means = data[rng.integers(0, len(data), (resamples, len(data)))].mean(axis=1)
-    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+# ------------------------------------------------------------------ the registry
 
 
-def _stat(values: list[float]) -> dict:
+def _gold(r: dict) -> bool:
+    return bool(r["answerable"] and r["gold"])
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    label: str
+    value: Callable[[dict], float | None]  # from one results.jsonl record; None: not scored
+    aggregate: Literal["mean", "quantiles", "sum"] = "mean"
+    higher_is_better: bool | None = True
+
+
+METRICS: list[Metric] = [
+    Metric("recall@5", "Retrieval recall@5", lambda r: r["retrieval"]["recall_at"]["5"] if _gold(r) else None),
+    Metric("mrr", "MRR", lambda r: r["retrieval"]["mrr"] if _gold(r) else None),
+    Metric("ndcg@10", "nDCG@10", lambda r: r["retrieval"]["ndcg10"] if _gold(r) else None),
+    Metric("citation_precision", "Citation precision",
+           lambda r: r["verdict"].get("citation_precision") if r["answerable"] else None),
+    Metric("citation_recall", "Citation recall",
+           lambda r: r["verdict"].get("citation_recall") if r["answerable"] else None),
+    Metric("fact_recall", "Fact recall", lambda r: r["verdict"].get("fact_recall") if r["answerable"] else None),
+    Metric("unsupported_sentence_rate", "Unsupported-sentence rate", lambda r: r["verdict"].get("unsupported_rate"),
+           higher_is_better=False),
+    Metric("refusal_accuracy", "Refusal accuracy (unanswerable)",
+           lambda r: None if r["answerable"] else float(r["refused"])),
+    Metric("false_refusal_rate", "False refusals (answerable)",
+           lambda r: float(r["refused"]) if r["answerable"] else None, higher_is_better=False),
+    Metric("tokens_per_s", "Generation tokens/s", lambda r: r["timings"].get("tokens_per_s")),
+    Metric("ttft_s", "Time to first token (s)", lambda r: r["timings"]["ttft_s"], "quantiles", False),
+    Metric("total_s", "Total time (s)", lambda r: r["timings"]["total_s"], "quantiles", False),
+    Metric("cited_unretrieved", "Citations of papers not retrieved", lambda r: r["verdict"].get("cited_unretrieved"),
+           "sum", False),
+]
+BY_NAME = {m.name: m for m in METRICS}
+
+
+def _values(metric: Metric, rows: list[dict]) -> list[float]:
+    return [v for v in (metric.value(r) for r in rows) if v is not None]
+
+
+def aggregate(metric: Metric, rows: list[dict]):
+    values = _values(metric, rows)
+    if metric.aggregate == "sum":
+        return int(sum(values))
+    if metric.aggregate == "quantiles":
+        return quantiles(values)
     if not values:
         return {"value": None, "ci95": None, "n": 0}
-    return {"value": float(np.mean(values)), "ci95": bootstrap_ci(values), "n": len(values)}
-
-
-def _quantiles(values: list[float]) -> dict:
-    if not values:
-        return {"p50": None, "p95": None, "n": 0}
-    return {"p50": float(np.percentile(values, 50)), "p95": float(np.percentile(values, 95)), "n": len(values)}
+    return {"value": float(np.mean(values)), "ci95": bootstrap_ci(values, resamples=1000), "n": len(values)}
 
 
 def summarise(records: list[dict]) -> dict:
-    """Metrics overall and per kind. Records are results.jsonl entries."""
+    """Every metric overall and per kind. Records are results.jsonl entries."""
+
     def collect(rows: list[dict]) -> dict:
-        answerable = [r for r in rows if r["answerable"]]
-        unanswerable = [r for r in rows if not r["answerable"]]
-        v = lambda r, key: r["verdict"].get(key)  # noqa: E731
-        with_gold = [r for r in answerable if r["gold"]]
-        out = {
-            "questions": len(rows),
-            "recall@5": _stat([r["retrieval"]["recall_at"]["5"] for r in with_gold]),
-            "mrr": _stat([r["retrieval"]["mrr"] for r in with_gold]),
-            "ndcg@10": _stat([r["retrieval"]["ndcg10"] for r in with_gold]),
-            "citation_precision": _stat([v(r, "citation_precision") for r in answerable if v(r, "citation_precision") is not None]),
-            "citation_recall": _stat([v(r, "citation_recall") for r in answerable if v(r, "citation_recall") is not None]),
-            "fact_recall": _stat([v(r, "fact_recall") for r in answerable if v(r, "fact_recall") is not None]),
-            "unsupported_sentence_rate": _stat([v(r, "unsupported_rate") for r in rows if v(r, "unsupported_rate") is not None]),
-            "refusal_accuracy": _stat([1.0 if v(r, "refused") else 0.0 for r in unanswerable]),
-            "false_refusal_rate": _stat([1.0 if v(r, "refused") else 0.0 for r in answerable]),
-            "cited_unretrieved": sum(v(r, "cited_unretrieved") for r in rows),
-            "ttft_s": _quantiles([r["timings"]["ttft_s"] for r in rows if r["timings"]["ttft_s"] is not None]),
-            "total_s": _quantiles([r["timings"]["total_s"] for r in rows]),
-            "tokens_per_s": _stat([
-                r["timings"]["tokens_per_s"] for r in rows if r["timings"].get("tokens_per_s") is not None
-            ]),
-        }
+        out: dict = {"questions": len(rows)}
+        out.update({m.name: aggregate(m, rows) for m in METRICS})
         curve = defaultdict(list)
-        for r in with_gold:
-            for k, value in r["retrieval"]["recall_at"].items():
-                curve[int(k)].append(value)
+        for r in rows:
+            if _gold(r):
+                for k, value in r["retrieval"]["recall_at"].items():
+                    curve[int(k)].append(value)
         out["recall_curve"] = {k: float(np.mean(vals)) for k, vals in sorted(curve.items())}
         return out
 

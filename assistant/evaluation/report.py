@@ -5,13 +5,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-METRICS = [
-    ("recall@5", "Retrieval recall@5"), ("mrr", "MRR"), ("ndcg@10", "nDCG@10"),
-    ("citation_precision", "Citation precision"), ("citation_recall", "Citation recall"),
-    ("fact_recall", "Fact recall"), ("unsupported_sentence_rate", "Unsupported-sentence rate"),
-    ("refusal_accuracy", "Refusal accuracy (unanswerable)"), ("false_refusal_rate", "False refusals (answerable)"),
-    ("tokens_per_s", "Generation tokens/s"),
-]
+from assistant.evaluation.metrics import METRICS
+
 e = html.escape
 
 
@@ -103,12 +98,14 @@ def _failures(records: list[dict]) -> str:
 def write_report(out_dir: Path, summary: dict, records: list[dict]) -> Path:
     overall, by_kind = summary["overall"], summary["by_kind"]
     rows = "".join(
-        f"<tr><td>{label}</td><td>{_fmt(overall[key])[0]}</td><td>{_fmt(overall[key])[1]}</td><td>{overall[key]['n']}</td></tr>"
-        for key, label in METRICS
-    )
+        f"<tr><td>{e(m.label)}</td><td>{_fmt(overall[m.name])[0]}</td><td>{_fmt(overall[m.name])[1]}</td>"
+        f"<td>{overall[m.name]['n']}</td></tr>"
+        for m in METRICS if m.aggregate == "mean"
+    ) + "".join(f"<tr><td>{e(m.label)}</td><td>{overall[m.name]}</td><td></td><td></td></tr>"
+                for m in METRICS if m.aggregate == "sum")
     lat = "".join(
-        f"<tr><td>{name}</td><td>{_seconds(overall[key]['p50'])}</td><td>{_seconds(overall[key]['p95'])}</td></tr>"
-        for key, name in (("ttft_s", "Time to first token (s)"), ("total_s", "Total time (s)"))
+        f"<tr><td>{e(m.label)}</td><td>{_seconds(overall[m.name]['p50'])}</td><td>{_seconds(overall[m.name]['p95'])}</td></tr>"
+        for m in METRICS if m.aggregate == "quantiles"
     )
     config = e(", ".join(f"{k}={v}" for k, v in summary.get("config", {}).items()))
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evaluation report</title>
@@ -117,8 +114,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.bar{{fill:#4a7bd0
 .axis{{stroke:#888}}svg text{{font-size:12px}}.t{{font-weight:bold}}.bad{{color:#b00}}.plots{{display:flex;flex-wrap:wrap;gap:2em}}
 details{{margin:.4em 0;padding:.3em;border-bottom:1px solid #eee}}</style></head><body>
 <h1>Evaluation report</h1><p>{overall['questions']} questions; {config}</p>
-<h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>95% CI (bootstrap)</th><th>n</th></tr>{rows}
-<tr><td>Citations of papers not retrieved</td><td>{overall['cited_unretrieved']}</td><td></td><td></td></tr></table>
+<h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>95% CI (bootstrap)</th><th>n</th></tr>{rows}</table>
 <h3>Latency</h3><table><tr><th></th><th>p50</th><th>p95</th></tr>{lat}</table>
 <h2>Plots</h2><div class="plots">{_bars(by_kind, 'recall@5', 'Recall@5 by kind')}{_bars(by_kind, 'fact_recall', 'Fact recall by kind')}
 {_curve(overall['recall_curve'])}{_latency(records)}</div>

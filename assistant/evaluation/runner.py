@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assistant.evaluation.metrics import answer_verdicts, retrieval_verdicts, summarise
 from assistant.evaluation.questions import Question
-from assistant.followup import parse_history, standalone_query
+from assistant.retrieval.followup import parse_history, standalone_query
 
 RESULTS, SUMMARY = "results.jsonl", "summary.json"
 
@@ -31,16 +31,17 @@ def evaluate_question(assistant, q: Question, k: int) -> dict:
     query = standalone_query(q.question, turns)
     ranked = [{"id": h.paper.id, "title": h.paper.title, "score": round(h.score, 4)}
               for h in assistant.search(query, max(10, k))]
-    answer = assistant.ask(q.question, k, history=turns).to_json()
+    answer = assistant.ask(q.question, k, history=turns).record()
     retrieval = retrieval_verdicts(ranked, q.gold) if q.gold else {"recall_at": {}, "mrr": None, "ndcg10": None}
+    as_json = answer.to_json()
     return {
         "id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
-        "gold": q.gold, "facts": q.facts, "standalone_query": answer["standalone_query"],
-        "retrieved": ranked, "answer": answer["answer"], "refused": answer["refused"],
-        "citations": answer["citations"], "sources": answer["sources"],
-        "unsupported_sentences": answer["unsupported_sentences"], "relevance": answer.get("relevance"),
-        "extractive": answer.get("extractive"),
-        "retrieval": retrieval, "verdict": answer_verdicts(answer, q), "timings": answer["timings"],
+        "gold": q.gold, "facts": q.facts, "standalone_query": answer.standalone_query,
+        "retrieved": ranked, "answer": answer.answer, "refused": answer.refused,
+        "citations": as_json["citations"], "sources": as_json["sources"],
+        "unsupported_sentences": answer.unsupported_sentences, "relevance": answer.relevance,
+        "extractive": answer.extractive,
+        "retrieval": retrieval, "verdict": answer_verdicts(answer, q), "timings": as_json["timings"],
     }
 
 

@@ -8,7 +8,6 @@ read the matrix's three arrays with numpy alone: importing scipy costs 0.15 s of
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,39 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.corpus import Paper
+from assistant.text import tokenize
 
 TITLE_WEIGHT = 3.0  # a title term counts as much as three mentions in the abstract
 K1, B = 1.2, 0.75
-
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing done down during each
-    few for from further had has have having he her here hers him his how i if in into is it
-    its itself just me more most my no nor not of off on once only or other our out over own
-    same she should so some such than that the their them then there these they this those
-    through to too under until up very was we were what when where which while who whom why
-    will with would you your paper papers abstract abstracts propose proposed show shows
-    present presents use used using via new method methods approach approaches work study""".split()
-)
-
-
-def stem(token: str) -> str:
-    """A light suffix strip: enough to match plurals and -ing/-ed forms, cheap at query time."""
-    for suffix, min_len in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 5), ("s", 4)):
-        if token.endswith(suffix) and len(token) >= min_len and not token.endswith("ss"):
-            return token[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return token
-
-
-def tokenize(text: str) -> list[str]:
-    tokens: list[str] = []
-    for raw in _TOKEN.findall(text.casefold()):
-        # "auto-encoders" matches "autoencoders" and "auto encoders": keep both forms.
-        parts = re.split(r"[.\-]", raw)
-        words = [raw.replace("-", "").replace(".", "")] + (parts if len(parts) > 1 else [])
-        tokens.extend(stem(w) for w in words if w and w not in STOPWORDS)
-    return tokens
 
 
 @dataclass
@@ -178,6 +148,9 @@ class LexicalIndex:
                 if at < len(papers) and papers[at] == row:
                     found += self.term_idf(term)
         return found / sum(self.term_idf(t) for t in terms)
+
+    def known(self, token: str) -> bool:
+        return token in self.vocab
 
     def term_idf(self, token: str) -> float:
         col = self.vocab.get(token)

@@ -32,6 +32,7 @@ from assistant.index.lexical import LexicalIndex
 
 POINTER = "current.json"
 FORMAT = 1
+OPEN_TRIES = 5  # a pointer that moves this many times while one reader opens it: give up
 
 
 class Snapshot:
@@ -57,15 +58,24 @@ class Snapshot:
     # ------------------------------------------------------------------ reading
     @classmethod
     def open(cls, root: Path) -> "Snapshot | None":
-        """The live generation under `root`, or None when there is none (or it is unreadable)."""
-        try:
-            pointer = json.loads((root / POINTER).read_text())
-            if pointer.get("format") != FORMAT:
+        """The live generation under `root`, or None when there is none (or it is unreadable).
+
+        An ingest swaps the pointer and then removes the old generation: a reader that read the
+        pointer just before the swap finds its generation gone, and reads the pointer again."""
+        for _ in range(OPEN_TRIES):
+            text = _read_text(root / POINTER)
+            if text is None:
                 return None
-            return cls(root / pointer["generation"], int(pointer["count"]), str(pointer["embedder"]),
-                       str(pointer.get("source", "")))
-        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
-            return None
+            try:
+                pointer = json.loads(text)
+                if pointer.get("format") != FORMAT:
+                    return None
+                return cls(root / pointer["generation"], int(pointer["count"]), str(pointer["embedder"]),
+                           str(pointer.get("source", "")))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.Error):
+                if _read_text(root / POINTER) == text:
+                    return None  # damaged or missing, not replaced: the caller rebuilds it
+        return None
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -164,3 +174,10 @@ class Snapshot:
         for old in root.glob("gen-*"):
             if old.name != generation:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text()
+    except OSError:
+        return None

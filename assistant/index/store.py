@@ -1,156 +1,56 @@
-"""The vector store: one Chroma collection of abstracts, our own embeddings.
+"""The store of record for papers and their vectors, as the index sees it.
 
-Embedded (a persistent client in the index directory) or a Chroma server (`chroma run`) that
-several machines share; the read side (`snapshot.py`) is local either way.
+Two implementations, one file each: an embedded Chroma in the index directory
+(`chroma_embedded.py`) and a Chroma server several machines share (`chroma_server.py`). The
+index's read side (`read_side.py`) is local either way.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from assistant.corpus import Paper
-from assistant.errors import IndexUnavailable
-
-COLLECTION = "abstracts"
 
 
-class ChromaStore:
-    def __init__(self, directory: Path, embedder_name: str, url: str | None = None):
-        self.directory = directory
-        self.embedder_name = embedder_name
-        self.url = url  # a Chroma server; None: embedded in `directory`
-        self._collection = None
-        self._client = None
-        # Chroma's client cache is not safe against two threads opening one path at once
-        # (KeyError on the system registry): warm-up threads and the TUI both open lazily.
-        self._opening = threading.Lock()
+class PaperStore(Protocol):
+    location: str  # where it lives, for messages
+    # Others may write to it (a server): readers rebuild their read side when its generation
+    # token moves, and an ingest reads everything back instead of merging.
+    shared: bool
 
-    @property
-    def collection(self):
-        if self._collection is not None:
-            return self._collection
-        with self._opening:
-            return self._open()
-
-    def _open(self):
-        if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            self.directory.mkdir(parents=True, exist_ok=True)
-            settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-            if self.url:
-                self._client = self._connect(chromadb, settings)
-            try:
-                if not self.url:
-                    self._client = chromadb.PersistentClient(path=str(self.directory / "chroma"), settings=settings)
-                self._collection = self._client.get_or_create_collection(
-                    COLLECTION,
-                    embedding_function=None,  # the default one would download a model
-                    configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
-                    metadata={"embedder": self.embedder_name},
-                )
-            except Exception as exc:  # Chroma raises many types for a damaged store
-                raise IndexUnavailable(
-                    f"{self.url or self.directory}: the index cannot be opened ({type(exc).__name__}: {exc}); "
-                    "run `assistant index clear` and ingest again"
-                ) from None
-            stored = (self._collection.metadata or {}).get("embedder")
-            if stored and stored != self.embedder_name:
-                raise IndexUnavailable(
-                    f"{self.directory}: index was built with {stored}, not {self.embedder_name}; "
-                    "run `assistant index clear` and ingest again"
-                )
-        return self._collection
-
-    def _connect(self, chromadb, settings):
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(self.url if "://" in self.url else f"http://{self.url}")
-        try:
-            client = chromadb.HttpClient(host=parts.hostname or "localhost",
-                                         port=parts.port or (443 if parts.scheme == "https" else 8000),
-                                         ssl=parts.scheme == "https", settings=settings)
-            client.heartbeat()
-        except Exception as exc:  # connection refused, DNS, TLS: all mean the same to the user
-            raise IndexUnavailable(f"cannot reach the Chroma server at {self.url} ({type(exc).__name__}); "
-                                   "is `chroma run` running there?") from None
-        return client
-
-    def count(self) -> int:
-        return self.collection.count()
+    def count(self) -> int: ...
 
     def generation(self) -> str:
-        """The token the last ingest left on the collection: a shared server's readers compare
-        it with the one their read side was built from."""
-        self.collection  # opened (and checked) first
-        fresh = self._client.get_collection(COLLECTION, embedding_function=None)
-        return str((fresh.metadata or {}).get("generation", ""))
+        """The token the last ingest left ("" for a store nobody else writes)."""
 
     def mark_generation(self) -> str:
-        import uuid
-
-        token = uuid.uuid4().hex
-        self.collection.modify(metadata={"embedder": self.embedder_name, "generation": token})
-        return token
+        """Leave a new token: this ingest's writes are in."""
 
     def stored_versions(self, ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """(content hash, arXiv version number or 0) of the papers already stored."""
-        found: dict[str, tuple[str, int]] = {}
-        for start in range(0, len(ids), 5000):
-            got = self.collection.get(ids=list(ids[start : start + 5000]), include=["metadatas"])
-            for pid, meta in zip(got["ids"], got["metadatas"]):
-                meta = meta or {}
-                version = str(meta.get("version", ""))
-                found[pid] = (str(meta.get("content_hash", "")), int(version[1:]) if version[1:].isdigit() else 0)
-        return found
 
-    def upsert(self, papers: Sequence[Paper], embeddings: np.ndarray) -> None:
-        batch = min(self._client.get_max_batch_size(), 4096) if self._client else 4096
-        for start in range(0, len(papers), batch):
-            chunk = papers[start : start + batch]
-            self.collection.upsert(
-                ids=[p.id for p in chunk],
-                embeddings=embeddings[start : start + batch],
-                documents=[p.abstract for p in chunk],
-                metadatas=[p.to_metadata() for p in chunk],
-            )
+    def upsert(self, papers: Sequence[Paper], embeddings: np.ndarray) -> None: ...
 
     def query(self, vector: np.ndarray, k: int, years: tuple[int | None, int | None] | None = None
               ) -> list[tuple[str, float]]:
-        """(id, cosine similarity) pairs from the HNSW index, best first."""
-        n = self.count()
-        if n == 0:
-            return []
-        terms = [{"year": {op: y}} for op, y in zip(("$gte", "$lte"), years or (None, None)) if y is not None]
-        where = None if not terms else terms[0] if len(terms) == 1 else {"$and": terms}
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"]
-        )
-        return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
+        """(id, cosine similarity) pairs from the store's own (approximate) index, best first."""
 
-    def export(self, page: int = 5000) -> tuple[list[Paper], list[dict], np.ndarray]:
-        """Every paper with its stored metadata and vector, for the read side."""
-        papers: list[Paper] = []
-        metadatas: list[dict] = []
-        vectors: list[np.ndarray] = []
-        offset = 0
-        while True:
-            got = self.collection.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
-            if not len(got["ids"]):
-                break
-            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                papers.append(Paper.from_stored(pid, doc or "", meta or {}))
-                metadatas.append(dict(meta or {}))
-            vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
-            offset += len(got["ids"])
-        return papers, metadatas, (np.concatenate(vectors) if vectors else np.zeros((0, 0), np.float32))
+    def export(self) -> tuple[list[Paper], list[dict], np.ndarray]:
+        """Every paper with its stored metadata and vector."""
 
-    def clear(self) -> None:
-        self.collection  # open first so a missing collection is created, then dropped
-        self._client.delete_collection(COLLECTION)
-        self._collection = None
+    def clear(self) -> None: ...
+
+
+def open_store(directory: Path, embedder_name: str, url: str | None = None) -> PaperStore:
+    """The store an index directory and settings name (nothing is opened until first use)."""
+    if url:
+        from assistant.index.chroma_server import ChromaServerStore
+
+        return ChromaServerStore(url, embedder_name)
+    from assistant.index.chroma_embedded import EmbeddedChromaStore
+
+    return EmbeddedChromaStore(directory, embedder_name)

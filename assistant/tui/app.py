@@ -7,6 +7,7 @@ is answered, so nothing typed is lost to a crash, a cancel or a quit.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import traceback
@@ -18,14 +19,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, ListItem, ListView, Markdown
 
-from assistant.chats import ChatStore, ChatStoreError
+from assistant.answering.record import AnswerRecord
+from assistant.chat.export import answer_with_references, export_chat
+from assistant.chat.store import ChatStore, ChatStoreError
 from assistant.errors import AssistantError, Cancelled
-from assistant.export import answer_with_references, bibtex, chat_markdown
-from assistant.followup import Turn
 from assistant.paths import Paths
-from assistant.retrieval import Filters
+from assistant.retrieval import Filters, Turn, parse_years
 from assistant.settings import Settings
-from assistant.tui.screens import Confirm, HelpScreen, TextPrompt
+from assistant.tui.screens import Confirm, HelpScreen, TextPrompt, help_text
 from assistant.tui.widgets import PaperPanel, SourceItem, SourcesPanel, StatusBar, TurnView
 
 K_CHOICES = (3, 5, 8, 10)
@@ -40,18 +41,26 @@ class ChatItem(ListItem):
 class ChatApp(App):
     TITLE = "abstracts assistant"
     CSS_PATH = "app.tcss"
+    # Each binding has an id: `keymap` in the settings remaps it ({"export_chat" = "f6"}),
+    # and the help screen is written from this list with the keys actually in force.
     BINDINGS = [
-        Binding("ctrl+n", "new_chat", "New chat"),
-        Binding("escape", "cancel", "Stop"),
-        Binding("ctrl+r", "rerun", "Re-ask", show=False),
-        Binding("ctrl+l", "toggle_chats", "Chats"),
-        Binding("ctrl+f", "search_chats", "Search chats", show=False),
-        Binding("f2", "rename_chat", "Rename"),
-        Binding("ctrl+s", "toggle_sources", "Sources"),
-        Binding("ctrl+y", "copy_answer", "Copy"),
-        Binding("ctrl+o", "export_chat", "Export"),
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("ctrl+n", "new_chat", "New chat", id="new_chat", tooltip="Start an empty chat"),
+        Binding("escape", "cancel", "Stop", id="cancel", tooltip="Stop the running answer"),
+        Binding("ctrl+r", "rerun", "Re-ask", show=False, id="rerun",
+                tooltip="Ask the last unanswered question again"),
+        Binding("ctrl+l", "toggle_chats", "Chats", id="toggle_chats",
+                tooltip="Show or hide the chat list (Enter opens, Del deletes)"),
+        Binding("ctrl+f", "search_chats", "Search chats", show=False, id="search_chats",
+                tooltip="Search chats by title, question and answer"),
+        Binding("f2", "rename_chat", "Rename", id="rename_chat", tooltip="Rename this chat"),
+        Binding("ctrl+s", "toggle_sources", "Sources", id="toggle_sources",
+                tooltip="Show or hide the sources panel"),
+        Binding("ctrl+y", "copy_answer", "Copy", id="copy_answer",
+                tooltip="Copy the last answer with its references"),
+        Binding("ctrl+o", "export_chat", "Export", id="export_chat",
+                tooltip="Export the chat as Markdown and BibTeX"),
+        Binding("f1", "help", "Help", id="help", tooltip="This help"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit"),
     ]
 
     def __init__(self, settings: Settings, paths: Paths, chat_id: int | None = None,
@@ -73,7 +82,7 @@ class ChatApp(App):
         self.papers_indexed: int | None = None
         self.last_ttft: float | None = None
         self.last_tps: float | None = None
-        self.shown_answer: dict | None = None
+        self.shown_answer: AnswerRecord | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -91,6 +100,8 @@ class ChatApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
         self.query_one("#messages", VerticalScroll).anchor()
         self.refresh_chat_list()
         if self.chat_id is not None:
@@ -102,12 +113,14 @@ class ChatApp(App):
     # ------------------------------------------------------------------ status
     def set_state(self, state: str) -> None:
         self.state = state
-        model = Path(self.settings.model).name if self.settings.model else "SmolLM2 (bundled)"
-        if self.assistant is not None and self.assistant.model_loaded:
-            model = self.assistant.generator.name
-        s = self.settings
+        s, a = self.settings, self.assistant
+        spec = a.model_spec if a is not None else s.model
+        model = Path(spec).name if spec else "SmolLM2 (bundled)"
+        if a is not None and a.model_loaded:
+            model = a.generator.name
+        k, filters = (a.k, a.filters) if a is not None else (s.k, Filters(s.year_from, s.year_to, s.category))
         self.query_one(StatusBar).render_status(model, self.papers_indexed, state, self.last_ttft,
-                                                self.last_tps, s.k, Filters(s.year_from, s.year_to, s.category).describe())
+                                                self.last_tps, k, filters.describe())
 
     def _state_from_thread(self, state: str) -> None:
         self.call_from_thread(self.set_state, state)
@@ -279,13 +292,12 @@ class ChatApp(App):
                 self.call_from_thread(view.append_draft, piece)
 
             answer = self.assistant.ask(view.question, history=history, on_token=token,
-                                        on_retrieved=retrieved, query=query)
-            payload = answer.to_json()
-            self.store.finish(view.turn_id, payload)
-            timings = payload["timings"]
-            self.last_ttft = timings["ttft_s"] if timings["ttft_s"] is not None else self.last_ttft
-            self.last_tps = timings["tokens_per_s"] or self.last_tps
-            self.call_from_thread(self.finish_turn, view, payload)
+                                        on_retrieved=retrieved, query=query).record()
+            self.store.finish(view.turn_id, answer)
+            timings = answer.timings
+            self.last_ttft = timings.ttft_s if timings.ttft_s is not None else self.last_ttft
+            self.last_tps = timings.tokens_per_s or self.last_tps
+            self.call_from_thread(self.finish_turn, view, answer)
         except Cancelled:
             self.store.mark(view.turn_id, "cancelled")
             self.call_from_thread(self.end_draft, view, "Stopped. Ctrl+R asks again.")
@@ -302,10 +314,10 @@ class ChatApp(App):
             self.answering = False
             self._state_from_thread("ready" if not self.backend_error else "not ready")
 
-    async def finish_turn(self, view: TurnView, payload: dict) -> None:
+    async def finish_turn(self, view: TurnView, answer: AnswerRecord) -> None:
         await view.stop_draft()
-        view.show_answer(payload)
-        self.show_sources(payload)
+        view.show_answer(answer)
+        self.show_sources(answer)
 
     async def end_draft(self, view: TurnView, note: str) -> None:
         await view.stop_draft()
@@ -333,7 +345,7 @@ class ChatApp(App):
     @on(TurnView.QueryClicked)
     def edit_query(self, event: TurnView.QueryClicked) -> None:
         view = event.turn
-        current = (view.answer or {}).get("standalone_query") or view.question
+        current = (view.answer.standalone_query if view.answer else None) or view.question
 
         async def done(query: str | None) -> None:
             if query and not self.answering:
@@ -342,12 +354,12 @@ class ChatApp(App):
         self.push_screen(TextPrompt("Search for (Enter asks again with this search)", current), done)
 
     # ------------------------------------------------------------------ sources and papers
-    def show_sources(self, answer: dict | None) -> None:
+    def show_sources(self, answer: AnswerRecord | None) -> None:
         """The answer's sources, and its first cited paper opened: the evidence at a glance."""
         self.shown_answer = answer
         self.query_one(SourcesPanel).show(answer)
-        if answer and answer.get("citations"):
-            self.open_reference(answer, answer["citations"][0]["ref"])
+        if answer and answer.citations:
+            self.open_reference(answer, answer.citations[0].ref)
         else:
             self.query_one(PaperPanel).show_nothing()
 
@@ -374,14 +386,12 @@ class ChatApp(App):
         else:
             self.open_paper(item.paper_id, None, "")
 
-    def open_reference(self, answer: dict, ref: int) -> None:
-        citation = next((c for c in answer.get("citations", []) if c["ref"] == ref), None)
-        source = next((s for s in answer.get("sources", []) if s["ref"] == ref), None)
-        entry = citation or source
-        if entry is None:
-            return
-        evidence = citation["evidence"] if citation else (source.get("evidence") or [None])[0]
-        self.open_paper(entry["id"], evidence, entry["title"])
+    def open_reference(self, answer: AnswerRecord, ref: int) -> None:
+        citation, source = answer.citation(ref), answer.source(ref)
+        if citation is not None:
+            self.open_paper(citation.id, citation.evidence, citation.title)
+        elif source is not None:
+            self.open_paper(source.id, source.evidence[0] if source.evidence else None, source.title)
 
     def open_paper(self, paper_id: str, evidence: str | None, title: str) -> None:
         if self.assistant is None:
@@ -411,18 +421,12 @@ class ChatApp(App):
         if chat is None or not chat.turns:
             self.notify("Nothing to export yet.")
             return
-        slug = re.sub(r"[^a-z0-9]+", "-", chat.title.lower()).strip("-")[:40] or "chat"
-        base = self.export_dir / f"chat-{chat.id}-{slug}"
-        cited = {c["id"] for t in chat.turns if t.answer for c in t.answer.get("citations", [])}
-        papers = self._lookup(sorted(cited))
         try:
-            self.export_dir.mkdir(parents=True, exist_ok=True)
-            base.with_suffix(".md").write_text(chat_markdown(chat, self._lookup), encoding="utf-8")
-            base.with_suffix(".bib").write_text(bibtex(papers[i] for i in sorted(papers)), encoding="utf-8")
+            markdown, bib = export_chat(chat, self.export_dir, self._lookup)
         except OSError as error:
             self.notify(f"Export failed: {error}", severity="error")
             return
-        self.notify(f"Exported to {base}.md and .bib", timeout=10)
+        self.notify(f"Exported to {markdown} and {bib.name}", timeout=10)
 
     # ------------------------------------------------------------------ palette
     def get_system_commands(self, screen):
@@ -446,40 +450,45 @@ class ChatApp(App):
                             self.prompt_index_path)
         yield SystemCommand("Help", "Keys and how citations work", self.action_help)
 
+    def _loaded(self) -> bool:
+        if self.assistant is None:
+            self.notify("Still loading; try again in a moment.")
+        return self.assistant is not None
+
     def set_k(self, k: int) -> None:
-        self.settings.k = k
-        self.set_state(self.state)
-        self.notify(f"Retrieving {k} abstracts per question.")
+        if self._loaded():
+            self.assistant.set_k(k)
+            self.set_state(self.state)
+            self.notify(f"Retrieving {k} abstracts per question.")
 
     def prompt_years(self) -> None:
         def done(value: str | None) -> None:
-            match = re.fullmatch(r"\s*(\d{4})?\s*(?:-\s*(\d{4})?)?\s*", value or "")
-            if not value or not match or not any(match.groups()):
-                if value:
-                    self.notify("Expected years like 2023-2024, 2023- or -2024.", severity="warning")
+            if not value or not self._loaded():
                 return
-            start, end = match.group(1), match.group(2)
-            single = "-" not in value
-            self.settings.year_from = int(start) if start else None
-            self.settings.year_to = int(start) if single else int(end) if end else None
-            self.filters_changed()
+            try:
+                start, end = parse_years(value)
+            except AssistantError as error:
+                self.notify(str(error), severity="warning")
+                return
+            self.set_filters(dataclasses.replace(self.assistant.filters, year_from=start, year_to=end))
 
         self.push_screen(TextPrompt("Years (2023-2024, 2023-, -2024 or 2024)", "", "2023-2024"), done)
 
     def prompt_category(self) -> None:
         def done(value: str | None) -> None:
-            if value:
-                self.settings.category = value
-                self.filters_changed()
+            if value and self._loaded():
+                self.set_filters(dataclasses.replace(self.assistant.filters, category=value))
 
-        self.push_screen(TextPrompt("arXiv category or archive", self.settings.category or "", "cs.CL"), done)
+        current = self.assistant.filters.category if self.assistant else None
+        self.push_screen(TextPrompt("arXiv category or archive", current or "", "cs.CL"), done)
 
     def clear_filters(self) -> None:
-        self.settings.year_from = self.settings.year_to = self.settings.category = None
-        self.filters_changed()
+        if self._loaded():
+            self.set_filters(Filters())
 
-    def filters_changed(self) -> None:
-        described = self.assistant.filters.describe() if self.assistant else ""
+    def set_filters(self, filters: Filters) -> None:
+        self.assistant.set_filters(filters)
+        described = filters.describe()
         self.notify(f"Retrieving only: {described}." if described else "No filters: every paper.")
         self.set_state(self.state)
 
@@ -487,8 +496,7 @@ class ChatApp(App):
         if self.answering:
             self.notify("An answer is running: Esc stops it first.", severity="warning")
             return
-        if self.assistant is None:
-            self.notify("Still loading; try again in a moment.")
+        if not self._loaded():
             return
         try:
             self.assistant.use_model(spec)
@@ -519,18 +527,15 @@ class ChatApp(App):
             self.call_from_thread(self.notify, str(error), title="Not indexed", severity="error", timeout=20)
         else:
             self.papers_indexed = self.assistant.stats()["papers"]
-            summary = f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged"
-            if report.older:
-                summary += f", {report.older} older versions skipped"
+            summary = report.summary()
             if corpus.rejected:
-                first = corpus.rejected[0]
-                summary += f"; {len(corpus.rejected)} rejected (first: {first})"
+                summary += f"; first rejected: {corpus.rejected[0]}"
             self.call_from_thread(self.notify, summary, title="Indexed", timeout=15)
         finally:
             self._state_from_thread("ready" if not self.backend_error else self.state)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(help_text(self.BINDINGS, self.settings.keymap)))
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Markdown, Static
 
-HELP = """\
+INTRO = """\
 # Abstracts assistant
 
 Ask about the indexed abstracts. Answers cite their sources as **[n]**: click one (or pick it
@@ -16,22 +16,33 @@ in the sources panel and press Enter) to read the paper with the supporting sent
 A question that the abstracts cannot answer is refused, and the closest papers are listed.
 
 - **Enter**: ask the question
-- **Esc**: stop the running answer
-- **Ctrl+N**: new chat
-- **Ctrl+R**: ask the last unanswered question again
-- **Ctrl+L**: show/hide the chat list (Enter opens, Del deletes)
-- **Ctrl+F**: search chats
-- **F2**: rename this chat
-- **Ctrl+S**: show/hide the sources panel
-- **Ctrl+Y**: copy the last answer with its references
-- **Ctrl+O**: export the chat as Markdown and BibTeX
-- **Ctrl+P**: command palette: model, k, index a folder, theme
-- **F1**: this help
-- **Ctrl+Q**: quit
+- **Ctrl+P**: command palette: model, k, filters, index a folder, theme
+"""
 
+OUTRO = """
 Follow-up questions use the conversation: the search actually run is shown above each answer;
 click it to edit it and ask again.
+
+Any key can be changed in the config file by its id (after each key above), e.g.
+`keymap = {export_chat = "f6"}`.
 """
+
+
+def key_label(key: str) -> str:
+    """"ctrl+n" -> "Ctrl+N", "escape" -> "Esc", "f1" -> "F1"."""
+    names = {"escape": "Esc", "delete": "Del", "enter": "Enter"}
+    return "+".join(names.get(part, part.capitalize() if len(part) > 1 else part.upper())
+                    for part in key.strip().split("+"))
+
+
+def help_text(bindings: list[Binding], keymap: dict[str, str]) -> str:
+    """The help page from the app's bindings, with the keys in force after `keymap`."""
+    lines = []
+    for binding in bindings:
+        keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+        shown = ", ".join(key_label(key) for key in keys.split(","))
+        lines.append(f"- **{shown}**: {binding.tooltip or binding.description} (`{binding.id}`)")
+    return INTRO + "\n".join(lines) + "\n" + OUTRO
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -77,6 +88,10 @@ class Confirm(ModalScreen[bool]):
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,f1,q", "dismiss(None)", "Close")]
 
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Markdown(HELP)
+            yield Markdown(self.text)

@@ -3,23 +3,22 @@ the paper panel with its evidence highlighted, the status bar."""
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Markdown, Static
 
+from assistant.answering import citations as cite
+from assistant.answering.record import AnswerRecord
+from assistant.chat.export import paper_link
 from assistant.corpus import Paper
-from assistant.export import paper_link
-
-_CITE = re.compile(r"\[(\d+)\]")
 
 
 def linked_citations(text: str) -> str:
-    """`[n]` as a Markdown link the chat can catch: clicking it opens paper n."""
-    return _CITE.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", text)
+    """Each cited number as a Markdown link the chat can catch: clicking it opens paper n.
+    "[1, 3]" becomes two links."""
+    return cite.rewrite(text, lambda refs: "".join(f"[\\[{r}\\]](cite:{r})" for r in refs))
 
 
 class TurnView(Vertical):
@@ -31,7 +30,7 @@ class TurnView(Vertical):
             super().__init__()
             self.turn = turn
 
-    def __init__(self, question: str, turn_id: int | None = None, answer: dict | None = None,
+    def __init__(self, question: str, turn_id: int | None = None, answer: AnswerRecord | None = None,
                  status: str = "pending") -> None:
         super().__init__(classes="turn")
         self.question = question
@@ -88,21 +87,21 @@ class TurnView(Vertical):
     def show_note(self, note: str) -> None:
         self.query_one(".meta", Static).update(Text(note, style="dim"))
 
-    def show_answer(self, answer: dict) -> None:
+    def show_answer(self, answer: AnswerRecord) -> None:
         self.answer = answer
         self.status = "done"
-        self.show_query(answer.get("standalone_query") or "")
-        self.markdown.update(linked_citations(answer.get("answer", "")))
-        self.set_class(answer.get("refused", False), "refused")
-        timings = answer.get("timings", {})
+        self.show_query(answer.standalone_query or "")
+        self.markdown.update(linked_citations(answer.answer))
+        self.set_class(answer.refused, "refused")
+        timings = answer.timings
         notes = []
-        if timings.get("ttft_s") is not None:
-            notes.append(f"first token {timings['ttft_s']:.1f} s")
-        notes.append(f"total {timings.get('total_s', 0):.1f} s")
-        dropped = len(answer.get("unsupported_sentences", []))
+        if timings.ttft_s is not None:
+            notes.append(f"first token {timings.ttft_s:.1f} s")
+        notes.append(f"total {timings.total_s:.1f} s")
+        dropped = len(answer.unsupported_sentences)
         if dropped:
             notes.append(f"{dropped} unsupported sentence{'s' * (dropped > 1)} dropped")
-        if answer.get("extractive"):
+        if answer.extractive:
             notes.append("quoted from the abstracts")
         self.show_note(" · ".join(notes))
 
@@ -126,17 +125,16 @@ class SourcesPanel(Vertical):
         yield Static("Sources", classes="panel-title", id="sources-title")
         yield ListView(id="sources-list")
 
-    def show(self, answer: dict | None, hits: list | None = None) -> None:
+    def show(self, answer: AnswerRecord | None, hits: list | None = None) -> None:
         title = self.query_one("#sources-title", Static)
         items: list[SourceItem] = []
-        if answer is not None and answer.get("refused"):
+        if answer is not None and answer.refused:
             title.update("Closest papers (too weak to answer)")
-            items = [SourceItem(None, m["id"], m["title"], m["score"], False) for m in answer.get("near_misses", [])]
+            items = [SourceItem(None, m.id, m.title, m.score, False) for m in answer.near_misses]
         elif answer is not None:
             title.update("Sources")
-            cited = {c["ref"] for c in answer.get("citations", [])}
-            items = [SourceItem(s["ref"], s["id"], s["title"], s["score"], s["ref"] in cited)
-                     for s in answer.get("sources", [])]
+            cited = {c.ref for c in answer.citations}
+            items = [SourceItem(s.ref, s.id, s.title, s.score, s.ref in cited) for s in answer.sources]
         elif hits is not None:
             title.update("Retrieved")
             items = [SourceItem(None, h.paper.id, h.paper.title, h.score, False) for h in hits]

@@ -1,4 +1,5 @@
-"""Sentence embeddings with all-MiniLM-L6-v2, loaded from the bundled package (never a hub)."""
+"""MiniLM (all-MiniLM-L6-v2) in sentence-transformers: the ingest embedder (batched, on a GPU
+when there is one). Weights come from the bundled package, never a hub."""
 
 from __future__ import annotations
 
@@ -43,13 +44,15 @@ def encode_by_length(
 class MiniLMEmbedder:
     """Normalised float32 embeddings; the model loads on first use (torch import costs ~5 s)."""
 
+    name = EMBEDDER_NAME
+
     def __init__(self, device: str | None = None, batch_size: int = 32):
         self.device = device
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def load(self):
         with self._lock:
             if self._model is None:
                 # Read once at import by huggingface_hub: must be set before it is imported.
@@ -80,7 +83,7 @@ class MiniLMEmbedder:
         on_batch: Callable[[int], None] | None = None,
     ) -> np.ndarray:
         """Embed texts; `on_batch(n)` is called after each batch of n texts (progress bars)."""
-        model = self._load()
+        model = self.load()
 
         def run(batch: list[str]) -> np.ndarray:
             return model.encode(batch, batch_size=self.batch_size, normalize_embeddings=True,

@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.followup import Turn
+from assistant.answering.record import AnswerRecord
+from assistant.retrieval.followup import Turn
 
 _MIGRATIONS = [
     """
@@ -30,7 +31,7 @@ _MIGRATIONS = [
         chat_id INTEGER NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
         question TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'cancelled', 'error')),
-        answer TEXT,          -- Answer.to_json() as JSON, NULL until answered
+        answer TEXT,          -- AnswerRecord.to_json() as JSON, NULL until answered
         error TEXT,
         created REAL NOT NULL
     );
@@ -50,15 +51,15 @@ class ChatTurn:
     chat_id: int
     question: str
     status: str
-    answer: dict | None = None
+    answer: AnswerRecord | None = None
     error: str | None = None
 
     @property
     def text(self) -> str:
-        return (self.answer or {}).get("answer", "")
+        return self.answer.answer if self.answer else ""
 
     def as_history(self) -> Turn:
-        cited = [c["title"] for c in (self.answer or {}).get("citations", [])]
+        cited = [c.title for c in self.answer.citations] if self.answer else []
         return Turn(self.question, self.text, cited)
 
 
@@ -167,9 +168,9 @@ class ChatStore:
             )
         return ChatTurn(cur.lastrowid, chat_id, question, "pending")
 
-    def finish(self, turn_id: int, answer: dict) -> None:
+    def finish(self, turn_id: int, answer: AnswerRecord) -> None:
         self._db.execute("UPDATE turns SET status = 'done', answer = ?, error = NULL WHERE id = ?",
-                         (json.dumps(answer), turn_id))
+                         (json.dumps(answer.to_json()), turn_id))
 
     def mark(self, turn_id: int, status: str, error: str | None = None) -> None:
         self._db.execute("UPDATE turns SET status = ?, error = ? WHERE id = ?", (status, error, turn_id))
@@ -184,7 +185,7 @@ class ChatStore:
 
 
 def _turn(row: sqlite3.Row) -> ChatTurn:
-    answer = json.loads(row["answer"]) if row["answer"] else None
+    answer = AnswerRecord.from_json(json.loads(row["answer"])) if row["answer"] else None
     return ChatTurn(row["id"], row["chat_id"], row["question"], row["status"], answer, row["error"])
 
 

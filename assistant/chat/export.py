@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from assistant.chats import Chat
+from assistant.answering import citations as cite
+from assistant.answering.record import AnswerRecord, CitationRecord
+from assistant.chat.store import Chat
 from assistant.corpus import Paper
 
 PaperLookup = Callable[[list[str]], dict[str, Paper]]
@@ -22,27 +25,23 @@ def paper_link(paper: Paper | None, fallback_url: str | None = None) -> str | No
     return (paper.url if paper else None) or fallback_url
 
 
-def answer_markdown(answer: dict, renumber: dict[int, int] | None = None) -> str:
+def answer_markdown(answer: AnswerRecord, renumber: dict[int, int] | None = None) -> str:
     """The answer text with `[n]` rewritten through `renumber` (per-answer → document-wide)."""
-    text = answer.get("answer", "")
-    if renumber:
-        text = re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), m.group(1))}]", text)
-    return text
+    return cite.renumber(answer.answer, renumber) if renumber else answer.answer
 
 
-def answer_with_references(answer: dict, lookup: PaperLookup) -> str:
+def answer_with_references(answer: AnswerRecord, lookup: PaperLookup) -> str:
     """One answer and its references: what "copy answer" puts on the clipboard."""
-    cited = answer.get("citations", [])
-    papers = lookup([c["id"] for c in cited])
-    lines = [answer.get("answer", ""), ""]
-    for c in cited:
-        lines.append(_reference_line(c["ref"], c, papers.get(c["id"])))
+    papers = lookup([c.id for c in answer.citations])
+    lines = [answer.answer, ""]
+    for c in answer.citations:
+        lines.append(_reference_line(c.ref, c, papers.get(c.id)))
     return "\n".join(lines).rstrip() + "\n"
 
 
 def chat_markdown(chat: Chat, lookup: PaperLookup) -> str:
     order: dict[str, int] = {}  # paper id -> document-wide number
-    cited: dict[str, dict] = {}
+    cited: dict[str, CitationRecord] = {}
     body: list[str] = [f"# {chat.title}", ""]
     for turn in chat.turns:
         body += [f"**Q:** {turn.question}", ""]
@@ -50,11 +49,11 @@ def chat_markdown(chat: Chat, lookup: PaperLookup) -> str:
             body += [f"_({turn.status}: no answer)_", ""]
             continue
         renumber = {}
-        for c in turn.answer.get("citations", []):
-            number = order.setdefault(c["id"], len(order) + 1)
-            cited.setdefault(c["id"], c)
-            renumber[c["ref"]] = number
-        query = turn.answer.get("standalone_query")
+        for c in turn.answer.citations:
+            number = order.setdefault(c.id, len(order) + 1)
+            cited.setdefault(c.id, c)
+            renumber[c.ref] = number
+        query = turn.answer.standalone_query
         if query and query != turn.question:
             body += [f"_Searched for: {query}_", ""]
         body += [answer_markdown(turn.answer, renumber), ""]
@@ -66,11 +65,11 @@ def chat_markdown(chat: Chat, lookup: PaperLookup) -> str:
     return "\n".join(body)
 
 
-def _reference_line(number: int, citation: dict, paper: Paper | None) -> str:
-    title = paper.title if paper else citation.get("title", "")
+def _reference_line(number: int, citation: CitationRecord, paper: Paper | None) -> str:
+    title = paper.title if paper else citation.title
     authors = ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else "") if paper else ""
     year = (paper.date or "")[:4] if paper else ""
-    link = paper_link(paper, citation.get("url"))
+    link = paper_link(paper)
     parts = [f"[{number}] {title}"]
     if authors:
         parts.append(authors)
@@ -97,6 +96,19 @@ def bibtex(papers: Iterable[Paper]) -> str:
         body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
         entries.append(f"@misc{{{key},\n{body}\n}}")
     return "\n\n".join(entries) + ("\n" if entries else "")
+
+
+def export_chat(chat: Chat, directory: Path, lookup: PaperLookup) -> tuple[Path, Path]:
+    """Write `chat-<id>-<slug>.md` and `.bib` (the papers it cites) into `directory`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", chat.title.lower()).strip("-")[:40] or "chat"
+    base = directory / f"chat-{chat.id}-{slug}"
+    cited = {c.id for t in chat.turns if t.answer for c in t.answer.citations}
+    papers = lookup(sorted(cited))
+    directory.mkdir(parents=True, exist_ok=True)
+    markdown, bib = base.with_suffix(".md"), base.with_suffix(".bib")
+    markdown.write_text(chat_markdown(chat, lookup), encoding="utf-8")
+    bib.write_text(bibtex(papers[i] for i in sorted(papers)), encoding="utf-8")
+    return markdown, bib
 
 
 def _bibkey(paper: Paper) -> str:

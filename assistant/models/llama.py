@@ -6,10 +6,10 @@ import contextlib
 import os
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import ModelUnavailable
+from assistant.models.protocols import GenerationStats
 
 
 @contextlib.contextmanager
@@ -30,14 +30,9 @@ def quiet_stderr():
         os.close(devnull)
 
 
-@dataclass
-class GenerationStats:
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
 class LlamaGenerator:
-    """Not thread-safe underneath: every call holds `self.lock`."""
+    """A GGUF model in-process (the `Generator` protocol). Not thread-safe underneath: every
+    call holds `self.lock`."""
 
     def __init__(
         self,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.embedding import EMBEDDER_NAME, encode_by_length, minilm_dir
+from assistant.models.minilm import EMBEDDER_NAME, encode_by_length, minilm_dir
 
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 
@@ -68,7 +68,9 @@ def export_onnx(target: Path) -> Path:
 
 
 class OnnxMiniLM:
-    """Drop-in for MiniLMEmbedder's encode/encode_one on the query path."""
+    """The same embedder as `MiniLMEmbedder`, for the query path."""
+
+    name = EMBEDDER_NAME
 
     def __init__(self, path: Path, batch_size: int = 32, threads: int | None = None):
         self.path = path
@@ -78,7 +80,7 @@ class OnnxMiniLM:
         self._tokenizer = None
         self._lock = threading.Lock()
 
-    def _load(self):
+    def load(self):
         with self._lock:
             if self._session is None:
                 import onnxruntime as ort
@@ -96,7 +98,7 @@ class OnnxMiniLM:
         return self._session, self._tokenizer
 
     def encode(self, texts: Sequence[str], on_batch: Callable[[int], None] | None = None) -> np.ndarray:
-        session, tokenizer = self._load()
+        session, tokenizer = self.load()
 
         def run(batch: list[str]) -> np.ndarray:
             encodings = tokenizer.encode_batch(batch)
