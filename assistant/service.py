@@ -213,6 +213,15 @@ class Assistant:
         return self.generator.name
 
     @property
+    def uses_model(self) -> bool:
+        """The extractive mode answers without one."""
+        return self.settings.answer_mode != "extractive"
+
+    @property
+    def model_name(self) -> str:
+        return self.generator.name if self.uses_model else "none (extractive)"
+
+    @property
     def model_loaded(self) -> bool:
         return self._generator is not None and self._generator.loaded
 
@@ -239,8 +248,10 @@ class Assistant:
         on_token: Callable[[str], None] | None = None,
         on_retrieved: Callable[[str, list[Hit]], None] | None = None,
         query: str | None = None,
+        mode: str | None = None,
     ) -> Answer:
-        """`query` replaces the automatic standalone rewrite (a user who edited it)."""
+        """`query` replaces the automatic standalone rewrite (a user who edited it); `mode`
+        another answer mode than the settings' (evaluation's side-by-side baseline)."""
         from assistant.retrieval.followup import standalone_query
 
         started = time.perf_counter()
@@ -252,12 +263,28 @@ class Assistant:
                                      filters=self.filters or None)
         if on_retrieved:
             on_retrieved(query, hits)
-        answer = self._answerer().answer(question, query, hits, vector, started, on_token)
+        answer = self._answerer(mode or self.settings.answer_mode).answer(question, query, hits, vector, started,
+                                                                         on_token)
         answer.standalone_query = query
         return answer
 
-    def _answerer(self):
-        if self.settings.answer_mode == "stuffed":
+    def assess(self, question: str, history: list[Turn] | None = None):
+        """What the grounded answerer decides before the model runs: the scored evidence, the
+        sources, the refusal signals and decision (fitting the refusal policy reads these)."""
+        from assistant.answering.grounded import assess
+        from assistant.retrieval.followup import standalone_query
+
+        query = standalone_query(question, history or [])
+        vector = self.retriever.embed_query(query)
+        hits = self.retriever.search(query, self.k, self.settings.retrieval, vector, filters=self.filters or None)
+        return assess(question, query, hits, vector, self.embedder, self.index.lexical)
+
+    def _answerer(self, mode: str):
+        if mode == "extractive":
+            from assistant.answering.extractive import ExtractiveAnswerer
+
+            return ExtractiveAnswerer(self.embedder)
+        if mode == "stuffed":
             from assistant.answering.stuffed import StuffedAnswerer
 
             return StuffedAnswerer(self.generator, self.settings)

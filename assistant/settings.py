@@ -57,10 +57,12 @@ class Settings(BaseSettings):
     year_from: int | None = Field(None, description="Only papers from this year on.")
     year_to: int | None = Field(None, description="Only papers up to this year.")
     category: str | None = Field(None, description="Only papers in this arXiv category or archive (cs.CL, cs).")
-    answer_mode: Literal["grounded", "stuffed"] = Field(
+    answer_mode: Literal["grounded", "stuffed", "extractive"] = Field(
         "grounded",
         description="grounded: evidence sentences, constrained citations, verification; "
-        "stuffed: whole abstracts in the prompt (the plain RAG baseline).",
+        "stuffed: whole abstracts in the prompt (the plain RAG baseline); extractive: no model, "
+        "the three sentences most like the question from the top two papers, cited (the baseline "
+        "without a model).",
     )
     citation_grammar: bool = Field(
         False, description="Constrain decoding with a GBNF grammar (every sentence ends with a given "

@@ -69,6 +69,7 @@ class AnswerRecord:
     unsupported_sentences: list[str] = field(default_factory=list)
     extractive: bool = False
     relevance: float | None = None
+    refusal_reason: str | None = None  # "not-in-collection", "unknown-name" or "not-stated"
     model: str | None = None
     timings: TimingsRecord = field(default_factory=TimingsRecord)
 
@@ -98,6 +99,7 @@ class AnswerRecord:
             unsupported_sentences=list(data.get("unsupported_sentences") or []),
             extractive=bool(data.get("extractive", False)),
             relevance=data.get("relevance"),
+            refusal_reason=data.get("refusal_reason"),
             model=data.get("model"),
             timings=_build(TimingsRecord, data.get("timings")),
         )

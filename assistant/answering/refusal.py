@@ -1,51 +1,157 @@
-"""When not to answer: the evidence is too weak, the question names something the collection
-never mentions, or it asks for a kind of detail none of its sources states.
+"""When not to answer, as one policy: signals computed from the retrieved evidence, weighed by a
+logistic regression fitted on the tuning questions (`eval/fit_refusal.py` writes its
+coefficients to `refusal_model.json`), and the reason a refusal gives.
 
-Thresholds were swept on eval/questions/dev.jsonl with eval/calibrate.py.
+Signals, each on its own scale:
+- relevance: how well the best evidence sentence and the best papers match the question;
+- top / separation: the best paper's similarity, and how far it stands from the runner-up;
+- coverage: the share of the question's information (IDF mass) the best paper mentions;
+- ask coverage: the same without the words that name a paper, so a question that names a
+  paper found in the collection but asks for something its abstract never mentions scores low;
+- rare coverage: the share of the question's three most specific words that the best source
+  mentions (a near-topic question swaps one of them: speech for images, audio for video);
+- unknown share: the share of the question's information in words the collection never uses;
+- unknown name: the question names a model or system the collection never mentions (it names
+  the reason; as a feature it cost cross-validated accuracy on the tuning sets, since answerable
+  questions mention outside names too: "a GPT-4o-like assistant");
+- detail missing: it asks for a kind of figure or set-up detail no source states (a question
+  asking "how many / how much" needs a figure in the source);
+- named: the question names a paper the collection holds.
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
 from assistant.answering.entities import unknown_names
-from assistant.answering.evidence import PaperEvidence, figure_kinds, states_figure
+from assistant.answering.evidence import PaperEvidence, figure_kinds, states_figure, wants_figures
 from assistant.retrieval import Hit
+from assistant.retrieval.names import paper_names
 from assistant.text import TermStats, term_coverage, tokenize
 
-# Relevance = best evidence sentence score mixed with how much of the question's information
-# the top papers mention.
-REFUSE_BELOW = 0.34
-W_EVIDENCE, W_COVERAGE = 0.6, 0.4
-# A paraphrase shares few words with its abstract, so its relevance can fall under the
-# threshold; but when one paper is much closer to the question than any other (dev set: 0.16 or
-# more for such paraphrases, at most 0.07 for unanswerable questions), the question is about it.
-STANDS_APART, STANDS_APART_MIN = 0.12, 0.4
+MODEL_FILE = Path(__file__).with_name("refusal_model.json")
+W_EVIDENCE, W_COVERAGE = 0.6, 0.4  # relevance: best sentence match, and coverage of the top papers
+RARE_TERMS = 3
+_ANY_FIGURE = re.compile(r"(?<![\w/.])\d")
+
+
+@dataclass
+class Signals:
+    relevance: float
+    top: float
+    separation: float
+    coverage: float
+    ask_coverage: float
+    rare_coverage: float
+    unknown_share: float
+    unknown_name: float
+    detail_missing: float
+    named: float
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
 
 
 def relevance(question: str, evidence: list[PaperEvidence], terms: TermStats) -> float:
     if not evidence:
         return 0.0
     best = max(e.best for e in evidence)
-    q_terms = tokenize(question)
-    coverage = max(
-        term_coverage(q_terms, set(tokenize(e.hit.paper.title + " " + e.hit.paper.abstract)), terms)
-        for e in evidence[:3]
+    return W_EVIDENCE * best + W_COVERAGE * _coverage(tokenize(question), evidence[:3], terms)
+
+
+def _coverage(q_terms: list[str], evidence: list[PaperEvidence], terms: TermStats) -> float:
+    return max((term_coverage(q_terms, set(tokenize(f"{e.hit.paper.title} {e.hit.paper.abstract}")), terms)
+                for e in evidence), default=0.0)
+
+
+def signals(question: str, query: str, hits: list[Hit], evidence: list[PaperEvidence], sources: list[PaperEvidence],
+            terms: TermStats) -> Signals:
+    """`question` as asked (names are judged on it), `query` the standalone search, `sources` the
+    papers the answer would draw on."""
+    q_terms = tokenize(query)
+    scores = sorted((h.score for h in hits), reverse=True) + [0.0, 0.0]
+    named = [e for e in sources if e.hit.named]
+    name_terms = {t for e in named for name in paper_names(e.hit.paper) for t in tokenize(name)}
+    ask = [t for t in q_terms if t not in name_terms]
+    unseen = sum(terms.term_idf(t) for t in set(q_terms) if not terms.known(t))
+    total = sum(terms.term_idf(t) for t in set(q_terms)) or 1.0
+    # A named kind of figure ("how many parameters") needs that kind; any other "how many" needs
+    # some figure outside a link (a repository URL's digits are not an answer).
+    kinds = figure_kinds(query) or ([_ANY_FIGURE] if wants_figures(query) else [])
+    missing = bool(kinds) and not any(states_figure(kinds, f"{e.hit.paper.title}. {e.hit.paper.abstract}")
+                                      for e in sources)
+    rare = sorted((t for t in set(q_terms) if terms.known(t)), key=terms.term_idf, reverse=True)[:RARE_TERMS]
+    return Signals(
+        relevance=relevance(query, evidence, terms),
+        top=scores[0],
+        separation=scores[0] - scores[1],
+        coverage=_coverage(q_terms, evidence[:3], terms),
+        ask_coverage=_coverage(ask, named or sources[:1], terms) if ask else 1.0,
+        rare_coverage=_coverage(rare, sources[:1], terms) if rare else 1.0,
+        unknown_share=unseen / total,
+        unknown_name=float(bool(unknown_names(question, terms))),
+        detail_missing=float(missing),
+        named=float(bool(named)),
     )
-    return W_EVIDENCE * best + W_COVERAGE * coverage
 
 
-def stands_apart(hits: list[Hit]) -> bool:
-    scores = sorted((h.score for h in hits), reverse=True)
-    return len(scores) > 1 and scores[0] >= STANDS_APART_MIN and scores[0] - scores[1] >= STANDS_APART
+@dataclass(frozen=True)
+class RefusalModel:
+    """P(answerable) = logistic(intercept + sum of weight * (signal - mean) / scale)."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    intercept: float
+    threshold: float  # refuse below this probability
+    fitted_on: str = ""
+
+    def probability(self, s: Signals) -> float:
+        values = s.as_dict()
+        z = self.intercept + sum(w * (values[f] - m) / sc for f, m, sc, w in
+                                 zip(self.features, self.mean, self.scale, self.weights))
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> RefusalModel:
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
-def too_weak(question: str, relevance_score: float, hits: list[Hit], terms: TermStats) -> bool:
-    """Refuse before choosing sources: weak evidence (unless one paper stands apart), or a name
-    the corpus has never seen."""
-    return (relevance_score < REFUSE_BELOW and not stands_apart(hits)) or bool(unknown_names(question, terms))
+@cache
+def default_model() -> RefusalModel:
+    return RefusalModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
-def detail_missing(query: str, sources: list[PaperEvidence]) -> bool:
-    """"How many parameters does X have?" when X's abstract states no such figure."""
-    kinds = figure_kinds(query)
-    return bool(kinds) and not any(states_figure(kinds, f"{e.hit.paper.title}. {e.hit.paper.abstract}")
-                                   for e in sources)
+@dataclass
+class Decision:
+    refuse: bool
+    reason: str | None  # one of answering.result.REFUSAL_REASONS when refused
+    probability: float
+
+
+def decide(s: Signals, model: RefusalModel | None = None) -> Decision:
+    model = model or default_model()
+    p = model.probability(s)
+    if s.detail_missing:
+        # Not fitted: an answer to "how many parameters" needs a figure of that kind, and none of
+        # the sources states one, so any figure the model gave would be invented. On the tuning
+        # sets every question with this signal is unanswerable (10 of 10).
+        return Decision(True, "not-stated", p)
+    if p >= model.threshold:
+        return Decision(False, None, p)
+    if s.unknown_name:
+        return Decision(True, "unknown-name", p)
+    if s.named or s.detail_missing:
+        # The paper is here (the question names it, or asks it for a kind of detail): what is
+        # asked of it is not in its abstract. The paper itself may say.
+        return Decision(True, "not-stated", p)
+    return Decision(True, "not-in-collection", p)

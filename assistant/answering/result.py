@@ -9,6 +9,9 @@ from assistant.corpus import Paper
 from assistant.retrieval import Hit
 
 REFUSAL = "The indexed abstracts do not cover this question."
+# Why an answer was refused: nothing in the collection is about it; it names something the
+# collection never mentions; or the paper is here but its abstract does not say this.
+REFUSAL_REASONS = ("not-in-collection", "unknown-name", "not-stated")
 
 
 @dataclass
@@ -59,6 +62,7 @@ class Answer:
     unsupported: list[str] = field(default_factory=list)  # sentences dropped by verification
     extractive: bool = False  # text quoted from the evidence because no generated sentence held
     relevance: float | None = None  # evidence strength the refusal decision was made on
+    refusal_reason: str | None = None  # one of REFUSAL_REASONS when refused
     model: str | None = None
     timings: Timings = field(default_factory=Timings)
 
@@ -78,6 +82,7 @@ class Answer:
             unsupported_sentences=list(self.unsupported),
             extractive=self.extractive,
             relevance=_round(self.relevance, 4),
+            refusal_reason=self.refusal_reason,
             model=self.model,
             timings=TimingsRecord(round(t.retrieve_s, 3), _round(t.ttft_s, 3), round(t.total_s, 3),
                                   t.prompt_tokens, t.completion_tokens, _round(t.decode_s, 3),

@@ -74,8 +74,8 @@ def search(ctx, query, k, as_json, year_from, year_to, category):
 @click.option("--model", "-m", help="GGUF path or name in the models dir [env: ASSISTANT_MODEL].")
 @click.option("--history", type=click.Path(allow_dash=True),
               help="Earlier turns (JSON array of questions or {question, answer}); - for stdin.")
-@click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed"]), default=None,
-              help="grounded (default) or stuffed: the plain RAG baseline, for comparison.")
+@click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed", "extractive"]), default=None,
+              help="grounded (default); stuffed: the plain RAG baseline; extractive: no model, quoted sentences.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, no streaming.")
 @click.option("--no-stream", is_flag=True, help="Print the answer only when it is complete.")
 @filter_options
@@ -92,7 +92,7 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
     _ensure_index(assistant)
     # From here every error needs the model first, so llama.cpp's quiet load (it silences fd 2)
     # cannot swallow an error message.
-    assistant.warm_up(embedder=False, model=True)
+    assistant.warm_up(embedder=False, model=assistant.uses_model)
     stream = not (as_json or no_stream) and sys.stdout.isatty()
     streamed: list[str] = []
 

@@ -30,6 +30,35 @@ def _table(summary: dict) -> str:
     return "\n".join(lines)
 
 
+BREAKDOWN = ("fact_recall", "citation_precision", "refusal_accuracy", "false_refusal_rate")
+
+
+def breakdown(summary: dict) -> str:
+    """Key figures per part and per kind, with the baseline's beside them where it ran."""
+    base = summary.get("baseline") or {}
+    head = f"{'':<24}" + "".join(f"{m[:14]:>15}" for m in BREAKDOWN) + f"{'words p50':>11}"
+    if base:
+        head += f"   | {base['mode']}: fact_recall, citation_precision, words p50"
+    lines = ["", head]
+    for group in ("by_part", "by_kind"):
+        for name, stats in (summary.get(group) or {}).items():
+            row = f"{name[:23]:<24}" + "".join(_cell(stats[m]) for m in BREAKDOWN) + _words(stats)
+            other = (base.get(group) or {}).get(name)
+            if other:
+                row += f"   | {_cell(other['fact_recall'])}{_cell(other['citation_precision'])}{_words(other)}"
+            lines.append(row)
+    return "\n".join(lines)
+
+
+def _cell(stat: dict) -> str:
+    return f"{'-':>15}" if stat["value"] is None else f"{stat['value']:>15.3f}"
+
+
+def _words(stats: dict) -> str:
+    p50 = stats["answer_words"]["p50"]
+    return f"{'-':>11}" if p50 is None else f"{p50:>11.0f}"
+
+
 class _EvalGroup(click.Group):
     """`assistant eval QUESTIONS ...` runs; `assistant eval compare A B` compares."""
 
@@ -63,20 +92,22 @@ def _ks(ctx, _param, value: str | None) -> list[int] | None:
 
 
 @evaluate.command("run")
-@click.argument("questions", type=click.Path(path_type=Path))
+@click.argument("questions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output directory [default: eval-runs/<file stem>]; an existing run resumes.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N questions.")
 @click.option("-k", "ks", callback=_ks, help="Papers per question [default: 5]; a list (3,5,8) runs each.")
 @click.option("--model", "-m", "models", multiple=True, help="GGUF path or name; repeat to compare models.")
-@click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed"]), default=None)
+@click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed", "extractive"]), default=None)
 @click.option("--retrieval", type=click.Choice(["hybrid", "dense"]), default=None)
 @click.pass_context
 @handle_errors
 def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
-    """Score the assistant on a question set: retrieval, citations, facts, refusals, latency.
+    """Score the assistant on question sets: retrieval, citations, facts, refusals, latency.
 
-    Writes results.jsonl, summary.json and report.html to --out. Questions are JSON lines:
+    Writes results.jsonl, summary.json and report.html to --out. Several files are scored
+    together and reported each on its own too (a tuning part and a held-out part, say); each
+    answer is set beside the extractive baseline's. Questions are JSON lines:
     {"id", "question", "history", "gold": [titles or ids], "facts", "answerable", "kind"}.
     Several -k values or models run every combination in one warm process, each into its own
     folder under --out, with matrix.html comparing them.
@@ -86,12 +117,20 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
 
     assistant = make_assistant(ctx, k=ks[0] if ks else None, model=models[0] if models else None,
                                answer_mode=answer_mode, retrieval=retrieval)
-    items, problems = load_questions(questions)
-    for problem in problems:
-        click.echo(f"assistant: warning: {problem} (skipped)", err=True)
+    items, seen = [], set()
+    for path in questions:
+        loaded, problems = load_questions(path)
+        for problem in problems:
+            click.echo(f"assistant: warning: {problem} (skipped)", err=True)
+        for q in loaded:
+            if q.id in seen:
+                click.echo(f"assistant: warning: {path}: duplicate id {q.id!r} across files (skipped)", err=True)
+                continue
+            seen.add(q.id)
+            items.append(q)
     items = items[:limit] if limit else items
     assistant.ensure_index(progress_printer("Embedding"))
-    out = out or Path("eval-runs") / questions.stem
+    out = out or Path("eval-runs") / questions[0].stem
     several = len(ks or [None]) * len(models or [None]) > 1
 
     def starting(k: int, model: str, target: Path) -> None:
@@ -100,6 +139,7 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
 
     def done(r) -> None:
         click.echo(f"k={r.k} model={r.model}\n{_table(r.summary)}\n" if several else _table(r.summary))
+        click.echo(breakdown(r.summary))
         click.echo(f"wrote {r.directory / 'results.jsonl'}, {r.directory / 'summary.json'}, {r.report}", err=True)
 
     _, page = run_configs(assistant, items, questions, out, ks or [assistant.k], list(models) or [None],
@@ -114,7 +154,7 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
 @handle_errors
 def compare(run_a, run_b):
     """Metric deltas (B - A) with paired bootstrap 95% CIs, and the questions that changed."""
-    from assistant.evaluation.compare import paired_deltas, verdict_changes
+    from assistant.evaluation.compare import grouped_deltas, paired_deltas, verdict_changes
     from assistant.evaluation.runner import load_results
 
     a, b = load_results(run_a), load_results(run_b)
@@ -127,8 +167,22 @@ def compare(run_a, run_b):
         mark = " *" if d["ci95"] and (d["ci95"][0] > 0 or d["ci95"][1] < 0) else ""
         click.echo(f"{key:<28}{d['a']:>8.3f}{d['b']:>8.3f}{d['delta']:>+9.3f}  {ci:<17}{d['n']:>3}{mark}")
     click.echo("(* the interval excludes 0; questions paired by id)")
+    for group in ("part", "kind"):
+        rows = grouped_deltas(a, b, group, BREAKDOWN)
+        if len(rows) > 1 or group == "kind":
+            click.echo(f"\nB-A by {group} [95% CI]" + "".join(f"{m[:22]:>26}" for m in BREAKDOWN))
+            for name, deltas in rows.items():
+                cells = "".join(f"{_delta(deltas.get(m)):>26}" for m in BREAKDOWN)
+                click.echo(f"{name[:21]:<22}{cells}")
     changed = verdict_changes(a, b)
     click.echo(f"\n{len(changed)} questions changed verdict" + (":\n  " + "\n  ".join(changed) if changed else ""))
+
+
+def _delta(d: dict | None) -> str:
+    if not d:
+        return "-"
+    ci = f" [{d['ci95'][0]:+.2f},{d['ci95'][1]:+.2f}]" if d["ci95"] else ""
+    return f"{d['delta']:+.3f}{ci}"
 
 
 # The spelling of earlier versions.

@@ -15,12 +15,13 @@ from assistant.evaluation.metrics import METRICS, Metric
 from assistant.evaluation.stats import RESAMPLES, bootstrap_ci
 
 
-def paired_deltas(a: list[dict], b: list[dict], resamples: int = RESAMPLES, seed: int = 0) -> dict[str, dict]:
+def paired_deltas(a: list[dict], b: list[dict], resamples: int = RESAMPLES, seed: int = 0,
+                  names: tuple[str, ...] | None = None) -> dict[str, dict]:
     """Per metric: mean of A and of B over the questions both scored, B - A, its 95% CI."""
     by_id = {r["id"]: r for r in a}
     out: dict[str, dict] = {}
     for metric in METRICS:
-        if metric.aggregate == "sum":
+        if metric.aggregate == "sum" or (names and metric.name not in names):
             continue
         pairs = [(metric.value(by_id[r["id"]]), metric.value(r)) for r in b if r["id"] in by_id]
         pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
@@ -31,6 +32,14 @@ def paired_deltas(a: list[dict], b: list[dict], resamples: int = RESAMPLES, seed
         out[metric.name] = {"a": float(xs.mean()), "b": float(ys.mean()), "delta": float(diffs.mean()),
                             "ci95": bootstrap_ci(diffs, resamples, seed), "n": len(diffs)}
     return out
+
+
+def grouped_deltas(a: list[dict], b: list[dict], key: str, names: tuple[str, ...]) -> dict[str, dict]:
+    """Paired deltas within each value of `key` ("kind" or "part") of B's records."""
+    groups: dict[str, list[dict]] = {}
+    for r in b:
+        groups.setdefault(r.get(key) or "-", []).append(r)
+    return {name: paired_deltas(a, rows, names=names) for name, rows in sorted(groups.items())}
 
 
 def verdict_changes(a: list[dict], b: list[dict]) -> list[str]:

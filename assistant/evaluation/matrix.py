@@ -26,7 +26,7 @@ def config_name(k: int, model: str) -> str:
     return "k{}-{}".format(k, "".join(c if c.isalnum() or c in "-_." else "_" for c in stem))
 
 
-def run_configs(assistant, questions: list[Question], source: Path, out: Path, ks: list[int],
+def run_configs(assistant, questions: list[Question], sources: list[Path], out: Path, ks: list[int],
                 models: list[str | None], on_start: Callable[[int, str, Path], None] | None = None,
                 on_done: Callable[[ConfigRun], None] | None = None,
                 on_progress: Callable[[int, int], None] | None = None) -> tuple[list[ConfigRun], Path | None]:
@@ -40,9 +40,9 @@ def run_configs(assistant, questions: list[Question], source: Path, out: Path, k
     for k, model in configs:
         if model is not None:
             assistant.use_model(model)
-        name = assistant.generator.name
+        name = assistant.model_name
         target = out / config_name(k, name) if matrix else out
-        config = {"questions": str(source), "k": k, "model": name,
+        config = {"questions": ", ".join(map(str, sources)), "k": k, "model": name,
                   "answer_mode": s.answer_mode, "retrieval": s.retrieval, "n_ctx": s.n_ctx}
         if on_start:
             on_start(k, name, target)

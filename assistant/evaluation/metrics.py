@@ -60,8 +60,11 @@ def answer_verdicts(answer: AnswerRecord, question) -> dict:
         verdict["citation_recall"] = (
             len({normalise_title(c.title) for c in gold_cited}) / len(question.gold) if question.gold else None
         )
-        text = answer.answer + " " + " ".join(c.evidence or "" for c in cited)
+        quoted = [c.evidence for c in cited if c.evidence and c.evidence not in answer.answer]
+        text = answer.answer + " " + " ".join(quoted)
         found = [fact_found(f, text) for f in question.facts]
+        # What a reader reads: the answer and the cited evidence it does not already quote.
+        verdict["answer_words"] = None if answer.refused else len(text.split())
         verdict["fact_recall"] = sum(found) / len(found) if found else None
         verdict["all_facts"] = all(found) if found else None
     return verdict
@@ -99,6 +102,8 @@ METRICS: list[Metric] = [
     Metric("false_refusal_rate", "False refusals (answerable)",
            lambda r: float(r["refused"]) if r["answerable"] else None, higher_is_better=False),
     Metric("tokens_per_s", "Generation tokens/s", lambda r: r["timings"].get("tokens_per_s")),
+    Metric("answer_words", "Words read (answer + cited evidence)",
+           lambda r: r["verdict"].get("answer_words") if r["answerable"] else None, "quantiles", False),
     Metric("ttft_s", "Time to first token (s)", lambda r: r["timings"]["ttft_s"], "quantiles", False),
     Metric("total_s", "Total time (s)", lambda r: r["timings"]["total_s"], "quantiles", False),
     Metric("cited_unretrieved", "Citations of papers not retrieved", lambda r: r["verdict"].get("cited_unretrieved"),
@@ -136,7 +141,11 @@ def summarise(records: list[dict]) -> dict:
         out["recall_curve"] = {k: float(np.mean(vals)) for k, vals in sorted(curve.items())}
         return out
 
-    by_kind = defaultdict(list)
+    by_kind, by_part = defaultdict(list), defaultdict(list)
     for r in records:
         by_kind[r["kind"]].append(r)
-    return {"overall": collect(records), "by_kind": {k: collect(v) for k, v in sorted(by_kind.items())}}
+        by_part[r.get("part") or "all"].append(r)
+    summary = {"overall": collect(records), "by_kind": {k: collect(v) for k, v in sorted(by_kind.items())}}
+    if len(by_part) > 1:
+        summary["by_part"] = {p: collect(v) for p, v in sorted(by_part.items())}
+    return summary

@@ -18,6 +18,7 @@ class Question:
     facts: list[str] = field(default_factory=list)
     answerable: bool = True
     kind: str = "unlabelled"
+    part: str = ""  # which set it came from (the file's stem unless the line says): tuning or held-out
 
 
 def load_questions(path: Path) -> tuple[list[Question], list[str]]:
@@ -45,5 +46,6 @@ def load_questions(path: Path) -> tuple[list[Question], list[str]]:
         questions.append(Question(
             qid, obj["question"], list(obj.get("history") or []), [str(g) for g in gold],
             [str(f) for f in obj.get("facts") or []], bool(answerable), str(obj.get("kind") or "unlabelled"),
+            str(obj.get("part") or path.stem),
         ))
     return questions, problems

@@ -95,6 +95,27 @@ def _failures(records: list[dict]) -> str:
     return "".join(items) or "<p>No failures.</p>"
 
 
+def _side_by_side(summary: dict) -> str:
+    """This run beside its baseline, per part and per kind, on what answering changes."""
+    base = summary.get("baseline")
+    if not base:
+        return ""
+    keys = ("fact_recall", "citation_precision", "false_refusal_rate")
+    head = "".join(f"<th>{e(k)}</th><th>{e(base['mode'])}</th>" for k in keys) + \
+        f"<th>words p50</th><th>{e(base['mode'])}</th>"
+    rows = []
+    for group in ("by_part", "by_kind"):
+        for name, stats in (summary.get(group) or {}).items():
+            other = base.get(group, {}).get(name)
+            if not other:
+                continue
+            cells = "".join(f"<td>{_fmt(stats[k])[0]}</td><td>{_fmt(other[k])[0]}</td>" for k in keys)
+            cells += f"<td>{_seconds(stats['answer_words']['p50'])}</td><td>{_seconds(other['answer_words']['p50'])}</td>"
+            rows.append(f"<tr><td>{e(name)}</td>{cells}</tr>")
+    return (f"<h2>Beside the {e(base['mode'])} baseline</h2><table><tr><th></th>{head}</tr>"
+            + "".join(rows) + "</table>")
+
+
 def write_report(out_dir: Path, summary: dict, records: list[dict]) -> Path:
     overall, by_kind = summary["overall"], summary["by_kind"]
     rows = "".join(
@@ -116,6 +137,7 @@ details{{margin:.4em 0;padding:.3em;border-bottom:1px solid #eee}}</style></head
 <h1>Evaluation report</h1><p>{overall['questions']} questions; {config}</p>
 <h2>Metrics</h2><table><tr><th>metric</th><th>value</th><th>95% CI (bootstrap)</th><th>n</th></tr>{rows}</table>
 <h3>Latency</h3><table><tr><th></th><th>p50</th><th>p95</th></tr>{lat}</table>
+{_side_by_side(summary)}
 <h2>Plots</h2><div class="plots">{_bars(by_kind, 'recall@5', 'Recall@5 by kind')}{_bars(by_kind, 'fact_recall', 'Fact recall by kind')}
 {_curve(overall['recall_curve'])}{_latency(records)}</div>
 <h2>Failures</h2>{_failures(records)}</body></html>"""

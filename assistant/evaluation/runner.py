@@ -26,7 +26,9 @@ def completed_ids(out_dir: Path) -> set[str]:
     return ids
 
 
-def evaluate_question(assistant, q: Question, k: int) -> dict:
+def evaluate_question(assistant, q: Question, k: int, baseline: str | None = "extractive") -> dict:
+    """One question's record. `baseline`: also answer it in that mode (no model: milliseconds)
+    so the report can show the two side by side."""
     turns = parse_history(q.history)
     query = standalone_query(q.question, turns)
     ranked = [{"id": h.paper.id, "title": h.paper.title, "score": round(h.score, 4)}
@@ -34,15 +36,21 @@ def evaluate_question(assistant, q: Question, k: int) -> dict:
     answer = assistant.ask(q.question, k, history=turns).record()
     retrieval = retrieval_verdicts(ranked, q.gold) if q.gold else {"recall_at": {}, "mrr": None, "ndcg10": None}
     as_json = answer.to_json()
-    return {
-        "id": q.id, "kind": q.kind, "question": q.question, "answerable": q.answerable,
+    record = {
+        "id": q.id, "kind": q.kind, "part": q.part, "question": q.question, "answerable": q.answerable,
         "gold": q.gold, "facts": q.facts, "standalone_query": answer.standalone_query,
         "retrieved": ranked, "answer": answer.answer, "refused": answer.refused,
+        "refusal_reason": answer.refusal_reason,
         "citations": as_json["citations"], "sources": as_json["sources"],
         "unsupported_sentences": answer.unsupported_sentences, "relevance": answer.relevance,
         "extractive": answer.extractive,
         "retrieval": retrieval, "verdict": answer_verdicts(answer, q), "timings": as_json["timings"],
     }
+    if baseline and baseline != assistant.settings.answer_mode:
+        other = assistant.ask(q.question, k, history=turns, mode=baseline).record()
+        record["baseline"] = {"mode": baseline, "answer": other.answer, "refused": other.refused,
+                              "citations": other.to_json()["citations"], "verdict": answer_verdicts(other, q)}
+    return record
 
 
 def run_eval(
@@ -67,6 +75,9 @@ def run_eval(
     wanted = {q.id for q in questions}
     records = [r for r in load_results(out_dir) if r["id"] in wanted]
     summary = {"config": config, **summarise(records)}
+    baseline = [{**r, **r["baseline"]} for r in records if "baseline" in r]
+    if baseline:
+        summary["baseline"] = {"mode": baseline[0]["mode"], **summarise(baseline)}
     (out_dir / SUMMARY).write_text(json.dumps(summary, indent=2))
     return summary
 

@@ -10,7 +10,7 @@ from assistant.corpus import Paper
 from assistant.retrieval.filters import Filters
 from assistant.retrieval.fusion import fuse, lexical_trust
 from assistant.retrieval.hits import Hit
-from assistant.text import tokenize
+from assistant.retrieval.names import names_paper
 
 if TYPE_CHECKING:
     from assistant.index import PaperIndex
@@ -20,30 +20,19 @@ NAME_BONUS = 0.5  # half the scale: a named method outranks anything that merely
 NAME_MAX_DF = 3  # a name token names at most a few papers
 
 
-def method_name(title: str) -> set[str]:
-    """The name a paper goes by: "SpecTr: Fast ..." -> {"spectr"}; empty when untitled so."""
-    head, sep, _ = title.partition(":")
-    if not sep or len(head.split()) > 3:
-        return set()
-    return {t for t in tokenize(head) if len(t) > 2}
-
-
 class Retriever:
     def __init__(self, index: PaperIndex, embedder):
         self.index = index
         self.embedder = embedder
 
     def _boost_named(self, query: str, fused: dict[str, float], papers: dict[str, Paper]) -> set[str]:
-        """A question that names a method ("What does SpecTr ...") wants that paper first:
-        an exact name match outranks any fusion of similarities."""
+        """A question that names a paper ("What does SpecTr ...") wants that paper first: an
+        exact name match outranks any fusion of similarities."""
         lexical = self.index.lexical
         n = max(1, len(lexical.ids))
         rare = float(np.log1p((n - NAME_MAX_DF + 0.5) / (NAME_MAX_DF + 0.5)))
-        # Only rare name tokens count: "Learning to Parallel" must not claim every "learning".
-        terms = {t for t in tokenize(query) if lexical.term_idf(t) >= rare}
-        if not terms or not fused:
-            return set()
-        named = {pid for pid, paper in papers.items() if method_name(paper.title) & terms}
+        named = {pid for pid, paper in papers.items()
+                 if names_paper(query, paper, lambda t: lexical.term_idf(t) >= rare)}
         for pid in named:
             fused[pid] += NAME_BONUS
         return named
