@@ -50,6 +50,19 @@ def assert_clean(output: str | bytes) -> str:
     return text
 
 
+# What Textual itself writes (read from its output on a pty): colours and cursor moves, DEC
+# private modes (alternate screen, mouse, paste), mode queries, the kitty keyboard protocol and
+# the pointer shape (OSC 22). Anything else on a chat's terminal came from somewhere else.
+_TEXTUAL = re.compile(r"\x1b\[[0-9;]*[mH]|\x1b\[\?[0-9;]+[hl]|\x1b\[\?[0-9]+\$p|\x1b\[[<>][0-9]*u"
+                      r"|\x1b\]22;[a-z-]+\x07")
+
+
+def assert_clean_screen(output: bytes) -> str:
+    """A full-screen app's output without its own sequences: fails on anything left."""
+    text = _TEXTUAL.sub("", output.decode("utf-8"))
+    return assert_clean(text)
+
+
 def run_in_pty(args: list[str], env: dict | None = None, timeout: float = 300, size=(45, 150),
                cwd: Path | None = None) -> tuple[int, bytes]:
     """(exit code, every byte written to the terminal). The child gets a new session with the

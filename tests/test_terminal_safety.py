@@ -21,8 +21,8 @@ from assistant.service import Assistant
 from assistant.settings import load_settings
 from assistant.text import terminal_safe
 
-from terminal import (BEL, BIDI, C1_CSI, CLEAR, HOSTILE, OSC52, TITLE, assert_clean, assistant_command, hostile,
-                      python, run_in_pty, script_env)
+from terminal import (BEL, BIDI, C1_CSI, CLEAR, HOSTILE, OSC52, TITLE, assert_clean, assert_clean_screen,
+                      assistant_command, hostile, python, run_in_pty, script_env)
 
 TITLE_WORDS = "Harmless Title About Sparse Autoencoders"
 ABSTRACT = ("Sparse autoencoders decompose language model activations into interpretable features. "
@@ -181,3 +181,32 @@ def test_real_models_over_a_hostile_corpus_on_a_real_terminal(tmp_path, embedder
                            script_env())
     assert code == 0, out
     assert TITLE_WORDS in assert_clean(out)
+
+
+@pytest.mark.slow
+def test_the_chat_shows_hostile_text_cleanly_on_a_real_terminal(tmp_path):
+    """The chat on a pseudo-terminal: a streamed hostile answer, the paper panel (title,
+    authors, abstract), the sources, the chat list and a saved chat with a hostile title and
+    question, the status bar (a hostile model name) and a notice naming a hostile file."""
+    from assistant.chat.store import ChatStore
+    from assistant.paths import user_paths
+
+    index = tmp_path / "idx"
+    Assistant(load_settings(index_dir=index), embedder=HashingEmbedder(),
+              generator=ScriptedGenerator("")).ingest(CorpusLoad(hostile_papers()))
+    store = ChatStore(user_paths().chats_db)
+    saved = store.create_chat(hostile("Evil chat title"))
+    store.add_question(saved.id, hostile("an evil question?"))
+    store.close()
+    # Markup in a file name: as markup, "[@click=app.quit]" would make the notice a quit button.
+    evil = tmp_path / f"e[@click=app.quit]x{OSC52}{CLEAR}.jsonl"
+    evil.write_text(json.dumps({"title": "Only a title"}) + "\n"
+                    + json.dumps({"title": "A good one", "abstract": "It has an abstract."}) + "\n")
+    env = script_env(ASSISTANT_INDEX_DIR=str(index), SCRIPTED_REPLY=hostile(REPLY),
+                     SCRIPTED_NAME=hostile("evil-model"))
+    code, out = run_in_pty([python(), "-m", "chat_driver", "hostile", evil.name], env, timeout=300, cwd=tmp_path)
+    assert code == 0, out[-3000:]
+    screen = assert_clean_screen(out)
+    for shown in ("Harmless Title About Sparse Autoencoders", "Eve Mallory", "Evil chat title", "evil-model",
+                  "an evil question?", "interpretable features", "Indexed", "[@click=app.quit]x.jsonl"):
+        assert shown in screen, shown
