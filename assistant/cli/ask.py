@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
 
 def _ensure_index(assistant) -> None:
-    if assistant.index.count() == 0:
-        echo("Indexing the bundled Daily Papers corpus (first use)...", err=True)
+    if assistant.demo_due():
+        echo("Indexing the bundled Daily Papers corpus as a demo (first use; "
+             "your first `assistant ingest` replaces it)...", err=True)
     report = assistant.ensure_index(progress_printer("Embedding"))
     if report:
         echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)

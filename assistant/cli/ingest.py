@@ -36,6 +36,8 @@ def ingest(ctx, paths, fmt, as_json):
     if not corpus.papers:
         names = ", ".join(str(p) for p in paths)
         raise InputFileError(names, "no abstracts found (expected records with a title and an abstract)")
+    if assistant.holds_demo():
+        echo("assistant: note: removing the bundled demo papers: the index will hold yours only", err=True)
     report = assistant.ingest(corpus, progress_printer("Embedding"))
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "papers": assistant.index.count()}))

@@ -532,12 +532,15 @@ class ChatApp(App):
             return
         try:
             corpus = self.assistant.load([Path(raw).expanduser()])
+            replaced_demo = bool(corpus.papers) and self.assistant.holds_demo()
             report = self.assistant.ingest(corpus, lambda d, t: self._state_from_thread(f"indexing {d}/{t}"))
         except AssistantError as error:
             self.call_from_thread(self.notify, str(error), title="Not indexed", severity="error", timeout=20)
         else:
             self.papers_indexed = self.assistant.stats()["papers"]
             summary = report.summary()
+            if replaced_demo:
+                summary += "; the bundled demo papers were removed"
             if corpus.rejected:
                 summary += f"; first rejected: {corpus.rejected[0]}"
             self.call_from_thread(self.notify, summary, title="Indexed", timeout=15)
