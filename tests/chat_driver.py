@@ -32,12 +32,13 @@ from assistant.settings import load_settings
 from assistant.tui.app import ChatApp
 from assistant.tui.widgets import TurnView
 
-TIMEOUT_S = 600.0
+TIMEOUT_S = float(os.environ.get("CHAT_DRIVER_TIMEOUT_S", "400"))
 
 
 def say(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+    # sys.__stdout__: while the app runs, Textual captures sys.stdout into its log.
+    sys.__stdout__.write(line + "\n")
+    sys.__stdout__.flush()
 
 
 async def wait_for(pilot, condition, what: str, seconds: float = TIMEOUT_S) -> None:
@@ -82,6 +83,7 @@ def ask(question: str, stall: bool):
             threading.Event().wait()
         await wait_for(pilot, lambda: view.status != "pending", "the answer")
         say(json.dumps(outcome(app, view)))
+        app.exit()
 
     return pilot_script
 
@@ -98,6 +100,7 @@ def rerun(chat_id: int):
         await wait_for(pilot, lambda: app.answering or view.status != "pending", "the re-run to start")
         await wait_for(pilot, lambda: not app.answering and view.status != "pending", "the re-run")
         say(json.dumps({"before": before, "after": outcome(app, view), "views": len(app.query(TurnView))}))
+        app.exit()
 
     return pilot_script
 
@@ -127,12 +130,13 @@ def hostile(path: str):
 def main() -> None:
     mode, arg = sys.argv[1], sys.argv[2]
     settings, paths = load_settings(), user_paths()
-    assistant = None
+    assistant, chat_id = None, None
     headless = True
     if mode == "ask":
         script = ask(arg, "--stall" in sys.argv)
     elif mode == "rerun":
-        script = rerun(int(arg))
+        chat_id = int(arg)
+        script = rerun(chat_id)
     elif mode == "hostile":
         from assistant.models.hashing import HashingEmbedder
         from assistant.models.scripted import ScriptedGenerator
@@ -143,7 +147,7 @@ def main() -> None:
         script, headless = hostile(arg), False
     else:
         raise SystemExit(f"unknown mode {mode}")
-    app = ChatApp(settings, paths, assistant=assistant)
+    app = ChatApp(settings, paths, chat_id=chat_id, assistant=assistant)
     failure: list[str] = []
 
     async def guarded(pilot):
