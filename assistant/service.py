@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.demo import DEMO, USER, IndexOrigin
 from assistant.errors import IndexUnavailable
 from assistant.paths import Paths, user_paths
 from assistant.retrieval.filters import Filters
@@ -134,20 +135,46 @@ class Assistant:
         return load_corpus(paths, fmt)
 
     def ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
+        """The user's papers: the index is theirs from now on (the demo, if it was there, goes)."""
+        if corpus.papers:
+            origin = self._origin()
+            with origin.lock():
+                if origin.read() == DEMO:
+                    self.index.clear()
+                origin.write(USER)
+        return self._ingest(corpus, on_progress)
+
+    def _ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None) -> IngestReport:
         report = self.index.ingest(corpus.papers, on_progress)
         self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
         report.rejected = len(corpus.rejected)
         report.duplicates = corpus.duplicates
         return report
 
+    def _origin(self) -> IndexOrigin:
+        return IndexOrigin(index_dir(self.settings, self.paths))
+
+    def demo_due(self) -> bool:
+        """The index is empty and nobody has ever filled it: the first use indexes the demo."""
+        return self.index.count() == 0 and self._origin().read() != USER
+
+    def holds_demo(self) -> bool:
+        """The index holds the bundled demo (which the user's first ingest replaces)."""
+        return self._origin().read() == DEMO
+
     def ensure_index(self, on_progress: ProgressFn | None = None) -> IngestReport | None:
-        """First use: index the bundled corpus so a fresh install can answer at once; and
-        export the ONNX query embedder if it is missing (once)."""
+        """First use: index the bundled corpus as a demo, so that a fresh install can answer at
+        once, but only into an index nobody has filled (see `assistant.demo`); and export the
+        ONNX query embedder if it is missing (once)."""
         from assistant.corpus import bundled_corpus_dir, load_corpus
 
         report = None
-        if self.index.count() == 0:
-            report = self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
+        if self.demo_due():
+            origin = self._origin()
+            with origin.lock():  # re-checked: another process may have ingested meanwhile
+                if origin.read() != USER and self.index.count() == 0:
+                    origin.write(DEMO)
+                    report = self._ingest(load_corpus([bundled_corpus_dir()]), on_progress)
         self.prepare_fast_path()
         return report
 
@@ -159,7 +186,16 @@ class Assistant:
         return {"papers": self.index.count(), "index_dir": str(self.index.directory)}
 
     def clear(self) -> int:
-        return self.index.clear()
+        origin = self._origin()
+        with origin.lock():
+            removed = self.index.clear()
+            origin.write(USER)  # emptied on purpose: the demo does not come back
+        return removed
+
+    def _require_papers(self) -> None:
+        if self.index.count() == 0:
+            raise IndexUnavailable(f"no papers in the index ({self.index.directory}): "
+                                   "add yours with `assistant ingest FILE...`")
 
     # ------------------------------------------------------------------ models
     @property
@@ -238,6 +274,7 @@ class Assistant:
 
     # ------------------------------------------------------------------ questions
     def search(self, query: str, k: int | None = None) -> list[Hit]:
+        self._require_papers()
         return self.retriever.search(query, k or self.k, self.settings.retrieval, filters=self.filters or None)
 
     def ask(
@@ -255,8 +292,7 @@ class Assistant:
         from assistant.retrieval.followup import standalone_query
 
         started = time.perf_counter()
-        if self.index.count() == 0:
-            raise IndexUnavailable("the index is empty: run `assistant ingest PATH` first")
+        self._require_papers()
         query = query or standalone_query(question, history or [])
         vector = self.retriever.embed_query(query)
         hits = self.retriever.search(query, k or self.k, self.settings.retrieval, vector,

@@ -83,3 +83,26 @@ def split_sentences(text: str) -> list[str]:
         else:
             sentences.append(piece)
     return sentences
+
+
+# Text from a corpus or a model is shown on the user's terminal. Escape sequences in it could
+# write the clipboard (OSC 52), clear the screen (CSI 2J), retitle the window, ring the bell or
+# move the cursor to overwrite what was printed; bidi overrides (U+202E) reorder what is shown.
+# Whole sequences go (their payload too); then every control character left but newline and
+# tab. The 8-bit C1 forms (U+0080-U+009F) count: some terminals act on them.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI (ESC [ or its 8-bit form) ... final byte
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"  # OSC, DCS, SOS, PM, APC
+    r"|\x1b[ -/]*[0-~]"  # any other escape: ESC c (reset), ESC 7 / ESC 8, charset switches
+)
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may be shown on a terminal: escape sequences, control characters (but
+    newline and tab) and bidi embeddings, overrides and isolates removed; a carriage return
+    becomes a newline. For display only: stored text stays as it was."""
+    if text.isprintable():  # the common case: nothing to remove, not even a newline
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text))

@@ -14,6 +14,9 @@ RANK = {
     "errors": 0, "paths": 0, "settings": 0, "text": 0, "models": 0,
     "corpus": 1, "index": 2, "retrieval": 3, "answering": 4, "chat": 5, "evaluation": 5,
     "service": 6, "tui": 7, "cli": 8,  # `assistant chat` opens the TUI
+    # The service's rule for the bundled demo corpus (which index it may go into): below the
+    # service that applies it, beside the stages it never imports.
+    "demo": 5,
 }
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.cli.common import echo, handle_errors, json_text, make_assistant, progress_printer, secho
 from assistant.errors import UsageError
 
 if TYPE_CHECKING:
@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 
 def _ensure_index(assistant) -> None:
-    if assistant.index.count() == 0:
-        click.echo("Indexing the bundled Daily Papers corpus (first use)...", err=True)
+    if assistant.demo_due():
+        echo("Indexing the bundled Daily Papers corpus as a demo (first use; "
+             "your first `assistant ingest` replaces it)...", err=True)
     report = assistant.ensure_index(progress_printer("Embedding"))
     if report:
-        click.echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
+        echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
 
 
 def _read_history(source: str):
@@ -65,7 +66,7 @@ def search(ctx, query, k, as_json, year_from, year_to, category):
         }))
         return
     for n, hit in enumerate(hits, 1):
-        click.echo(f"{n:>2}. {hit.score:.3f}  {hit.paper.title}")
+        echo(f"{n:>2}. {hit.score:.3f}  {hit.paper.title}")
 
 
 @click.command()
@@ -98,27 +99,27 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
 
     def on_token(piece: str) -> None:
         streamed.append(piece)
-        click.echo(piece, nl=False)
+        echo(piece, nl=False)
 
     answer = assistant.ask(question, k, history=turns, on_token=on_token if stream else None).record()
     if as_json:
-        click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        click.echo(json_text(answer.to_json()))
         return
     if stream and streamed:
-        click.echo()
+        echo()
     _print_answer(answer, shown="".join(streamed) if stream else None)
 
 
 def _print_answer(answer: AnswerRecord, shown: str | None) -> None:
     if answer.standalone_query and answer.standalone_query != answer.question:
-        click.secho(f"(searched for: {answer.standalone_query})", dim=True, err=True)
+        secho(f"(searched for: {answer.standalone_query})", dim=True, err=True)
     if answer.refused:
         if shown is None or answer.answer not in shown:
-            click.echo(answer.answer)
+            echo(answer.answer)
         if answer.near_misses:
-            click.echo("\nClosest papers (not close enough to answer from):")
+            echo("\nClosest papers (not close enough to answer from):")
             for miss in answer.near_misses:
-                click.echo(f"  {miss.score:.2f}  {miss.title}")
+                echo(f"  {miss.score:.2f}  {miss.title}")
         return
     if shown is None or " ".join(shown.split()) != " ".join(answer.answer.split()):
         if shown is not None:
@@ -126,13 +127,13 @@ def _print_answer(answer: AnswerRecord, shown: str | None) -> None:
             why = f"{dropped} unsupported sentence(s) removed" if dropped else "citations checked"
             if answer.extractive:
                 why = "no generated sentence was supported; quoting the abstracts"
-            click.secho(f"\nChecked answer ({why}):", bold=True)
-        click.echo(answer.answer)
+            secho(f"\nChecked answer ({why}):", bold=True)
+        echo(answer.answer)
     if answer.citations:
-        click.echo("\nCited papers:")
+        echo("\nCited papers:")
         urls = {s.ref: s.url for s in answer.sources}
         for c in answer.citations:
             where = f"  {urls[c.ref]}" if urls.get(c.ref) else ""
-            click.echo(f"[{c.ref}] {c.title}{where}")
+            echo(f"[{c.ref}] {c.title}{where}")
             if c.evidence:
-                click.secho(f'    "{c.evidence}"', dim=True)
+                secho(f'    "{c.evidence}"', dim=True)

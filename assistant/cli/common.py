@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from assistant.errors import AssistantError, ExitCode
+from assistant.text import terminal_safe
+
+# What `json.dumps(..., ensure_ascii=False)` leaves raw that a terminal may act on: DEL, the 8-bit
+# C1 controls and bidi overrides (it escapes C0 controls such as ESC and BEL itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def echo(message: str = "", **kwargs) -> None:
+    """`click.echo` for anything that may carry corpus, model or file text: its escape
+    sequences and control characters never reach the terminal."""
+    click.echo(terminal_safe(str(message)), **kwargs)
+
+
+def secho(message: str, **kwargs) -> None:
+    click.secho(terminal_safe(str(message)), **kwargs)
+
+
+def json_text(value, **kwargs) -> str:
+    """JSON as `--json` prints it: lossless (escapes, not removals), never a raw control byte."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def fail(message: str, code: int = ExitCode.ERROR) -> None:
-    click.echo(f"assistant: error: {message}", err=True)
+    echo(f"assistant: error: {message}", err=True)
     sys.exit(int(code))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.cli.common import echo, handle_errors, make_assistant, progress_printer
 from assistant.errors import MissingInputError
 
 def _table(summary: dict) -> str:
@@ -121,10 +121,10 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
     for path in questions:
         loaded, problems = load_questions(path)
         for problem in problems:
-            click.echo(f"assistant: warning: {problem} (skipped)", err=True)
+            echo(f"assistant: warning: {problem} (skipped)", err=True)
         for q in loaded:
             if q.id in seen:
-                click.echo(f"assistant: warning: {path}: duplicate id {q.id!r} across files (skipped)", err=True)
+                echo(f"assistant: warning: {path}: duplicate id {q.id!r} across files (skipped)", err=True)
                 continue
             seen.add(q.id)
             items.append(q)
@@ -135,17 +135,17 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
 
     def starting(k: int, model: str, target: Path) -> None:
         if several:
-            click.echo(f"\n== k={k}, model={model} -> {target}", err=True)
+            echo(f"\n== k={k}, model={model} -> {target}", err=True)
 
     def done(r) -> None:
-        click.echo(f"k={r.k} model={r.model}\n{_table(r.summary)}\n" if several else _table(r.summary))
-        click.echo(breakdown(r.summary))
-        click.echo(f"wrote {r.directory / 'results.jsonl'}, {r.directory / 'summary.json'}, {r.report}", err=True)
+        echo(f"k={r.k} model={r.model}\n{_table(r.summary)}\n" if several else _table(r.summary))
+        echo(breakdown(r.summary))
+        echo(f"wrote {r.directory / 'results.jsonl'}, {r.directory / 'summary.json'}, {r.report}", err=True)
 
     _, page = run_configs(assistant, items, questions, out, ks or [assistant.k], list(models) or [None],
                           starting, done, progress_printer("Questions"))
     if page:
-        click.echo(f"wrote {page}", err=True)
+        echo(f"wrote {page}", err=True)
 
 
 @evaluate.command("compare")
@@ -161,21 +161,21 @@ def compare(run_a, run_b):
     if not a or not b:
         raise MissingInputError(f"{run_a if not a else run_b}: no results.jsonl with any record")
     deltas = paired_deltas(a, b)
-    click.echo(f"{'metric':<28}{'A':>8}{'B':>8}{'B-A':>9}  95% CI of B-A     n")
+    echo(f"{'metric':<28}{'A':>8}{'B':>8}{'B-A':>9}  95% CI of B-A     n")
     for key, d in deltas.items():
         ci = f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]" if d["ci95"] else ""
         mark = " *" if d["ci95"] and (d["ci95"][0] > 0 or d["ci95"][1] < 0) else ""
-        click.echo(f"{key:<28}{d['a']:>8.3f}{d['b']:>8.3f}{d['delta']:>+9.3f}  {ci:<17}{d['n']:>3}{mark}")
-    click.echo("(* the interval excludes 0; questions paired by id)")
+        echo(f"{key:<28}{d['a']:>8.3f}{d['b']:>8.3f}{d['delta']:>+9.3f}  {ci:<17}{d['n']:>3}{mark}")
+    echo("(* the interval excludes 0; questions paired by id)")
     for group in ("part", "kind"):
         rows = grouped_deltas(a, b, group, BREAKDOWN)
         if len(rows) > 1 or group == "kind":
-            click.echo(f"\nB-A by {group} [95% CI]" + "".join(f"{m[:22]:>26}" for m in BREAKDOWN))
+            echo(f"\nB-A by {group} [95% CI]" + "".join(f"{m[:22]:>26}" for m in BREAKDOWN))
             for name, deltas in rows.items():
                 cells = "".join(f"{_delta(deltas.get(m)):>26}" for m in BREAKDOWN)
-                click.echo(f"{name[:21]:<22}{cells}")
+                echo(f"{name[:21]:<22}{cells}")
     changed = verdict_changes(a, b)
-    click.echo(f"\n{len(changed)} questions changed verdict" + (":\n  " + "\n  ".join(changed) if changed else ""))
+    echo(f"\n{len(changed)} questions changed verdict" + (":\n  " + "\n  ".join(changed) if changed else ""))
 
 
 def _delta(d: dict | None) -> str:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.cli.common import echo, handle_errors, make_assistant, progress_printer
 from assistant.corpus import FORMATS
 from assistant.errors import InputFileError
+from assistant.text import terminal_safe
 
 
 @click.command()
@@ -29,17 +30,19 @@ def ingest(ctx, paths, fmt, as_json):
     assistant = make_assistant(ctx)
     corpus = assistant.load(paths, fmt)  # everything is read and checked before any write
     for rejection in corpus.rejected[:20]:
-        click.echo(f"assistant: warning: {rejection}", err=True)
+        echo(f"assistant: warning: {rejection}", err=True)
     if len(corpus.rejected) > 20:
-        click.echo(f"assistant: warning: ... and {len(corpus.rejected) - 20} more rejected", err=True)
+        echo(f"assistant: warning: ... and {len(corpus.rejected) - 20} more rejected", err=True)
     if not corpus.papers:
         names = ", ".join(str(p) for p in paths)
         raise InputFileError(names, "no abstracts found (expected records with a title and an abstract)")
+    if assistant.holds_demo():
+        echo("assistant: note: removing the bundled demo papers: the index will hold yours only", err=True)
     report = assistant.ingest(corpus, progress_printer("Embedding"))
     if as_json:
         click.echo(json.dumps({**report.as_dict(), "papers": assistant.index.count()}))
     else:
-        click.echo(f"{report.summary()}; {assistant.index.count()} papers in the index, {report.seconds:.1f}s")
+        echo(f"{report.summary()}; {assistant.index.count()} papers in the index, {report.seconds:.1f}s")
 
 
 @click.group()
@@ -57,7 +60,7 @@ def stats(ctx, as_json):
     if as_json:
         click.echo(json.dumps(info))
     else:
-        click.echo(f"{info['papers']} papers in {info['index_dir']}")
+        echo(f"{info['papers']} papers in {info['index_dir']}")
 
 
 @index.command()
@@ -67,7 +70,7 @@ def stats(ctx, as_json):
 def clear(ctx, yes):
     """Remove every paper from the index (the source files are untouched)."""
     assistant = make_assistant(ctx)
-    if not yes and not click.confirm(f"Remove all papers from {assistant.index.directory}?", err=True):
+    if not yes and not click.confirm(terminal_safe(f"Remove all papers from {assistant.index.directory}?"), err=True):
         raise click.Abort()
     removed = assistant.clear()
-    click.echo(f"removed {removed} papers")
+    echo(f"removed {removed} papers")

@@ -50,7 +50,8 @@ def cli(config, index_dir):
       assistant ingest arxiv-metadata.jsonl papers.csv
       assistant index stats
 
-    The bundled Daily Papers corpus is indexed on first use. Settings come from defaults <
+    The bundled Daily Papers corpus is indexed on first use, as a demo that your first ingest
+    replaces. Settings come from defaults <
     config file < ASSISTANT_* environment variables < flags.
     """
 

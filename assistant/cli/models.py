@@ -6,7 +6,7 @@ import json
 
 import click
 
-from assistant.cli.common import handle_errors, make_assistant
+from assistant.cli.common import echo, handle_errors, make_assistant
 from assistant.errors import AssistantError
 
 
@@ -31,5 +31,5 @@ def models(ctx, as_json):
         return
     for m in found:
         mark = "*" if m.path.resolve() == default else " "
-        click.echo(f"{mark} {m.name}  {m.size_bytes / 1e6:.0f} MB  ({m.origin})  {m.path}")
-    click.echo(f"models dir: {assistant.paths.models_dir}", err=True)
+        echo(f"{mark} {m.name}  {m.size_bytes / 1e6:.0f} MB  ({m.origin})  {m.path}")
+    echo(f"models dir: {assistant.paths.models_dir}", err=True)

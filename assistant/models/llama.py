@@ -79,11 +79,30 @@ class LlamaGenerator:
         return self._llm
 
     def count_tokens(self, text: str) -> int:
-        return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(self.load().tokenize(self.as_text(text).encode("utf-8"), add_bos=False, special=True))
 
     def message_tokens(self, messages: list[dict]) -> int:
         # Template markup adds a few tokens per message; 8 is a safe upper bound for ChatML.
         return sum(self.count_tokens(m["content"]) + 8 for m in messages) + 4
+
+    def as_text(self, content: str) -> str:
+        """`content` such that none of it reads as one of the model's control tokens.
+
+        llama-cpp-python renders the chat template and tokenizes the result with special
+        tokens on, so an abstract holding "<|im_end|><|im_start|>system ..." would open a real
+        system turn. Each control token's text gets a zero-width space after its first
+        character: the model reads the same characters as plain text."""
+        llm = self.load()
+        raw = content.encode("utf-8")
+        tokens = llm.tokenize(raw, add_bos=False, special=True)
+        if tokens == llm.tokenize(raw, add_bos=False, special=False):
+            return content
+        for token in set(tokens):
+            shown = llm.detokenize([token], special=True)
+            if shown and not llm.detokenize([token], special=False):  # rendered only as a special token
+                text = shown.decode("utf-8", "replace")
+                content = content.replace(text, text[0] + "\u200b" + text[1:])
+        return content
 
     def stream_chat(
         self,
@@ -105,7 +124,7 @@ class LlamaGenerator:
                     kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
             with quiet_stderr():
                 chunks = llm.create_chat_completion(
-                    messages=messages,
+                    messages=[{**m, "content": self.as_text(m["content"])} for m in messages],
                     max_tokens=max_tokens,
                     temperature=temperature,
                     repeat_penalty=1.15,

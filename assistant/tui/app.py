@@ -13,10 +13,12 @@ import threading
 import traceback
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.widgets import Footer, Input, Label, ListItem, ListView, Markdown
 
 from assistant.answering.record import AnswerRecord
@@ -26,6 +28,7 @@ from assistant.errors import AssistantError, Cancelled
 from assistant.paths import Paths
 from assistant.retrieval import Filters, Turn, parse_years
 from assistant.settings import Settings
+from assistant.text import terminal_safe
 from assistant.tui.screens import Confirm, HelpScreen, TextPrompt, help_text
 from assistant.tui.widgets import PaperPanel, SourceItem, SourcesPanel, StatusBar, TurnView
 
@@ -34,7 +37,7 @@ K_CHOICES = (3, 5, 8, 10)
 
 class ChatItem(ListItem):
     def __init__(self, chat_id: int, title: str) -> None:
-        super().__init__(Label(title))
+        super().__init__(Label(Text(terminal_safe(title))))  # a title is text, not markup
         self.chat_id = chat_id
 
 
@@ -110,6 +113,13 @@ class ChatApp(App):
         self.set_state("loading")
         self.load_backend()
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Notices carry corpus, model and file text (errors, rejected records): plain text by
+        default, never markup, and without control sequences."""
+        super().notify(terminal_safe(message), title=terminal_safe(title), severity=severity, timeout=timeout,
+                       markup=markup)
+
     # ------------------------------------------------------------------ status
     def set_state(self, state: str) -> None:
         self.state = state
@@ -177,7 +187,7 @@ class ChatApp(App):
             messages.mount_all(TurnView(t.question, t.id, t.answer, t.status) for t in chat.turns)
             last = next((t.answer for t in reversed(chat.turns) if t.answer), None)
             self.show_sources(last)
-            self.sub_title = chat.title
+            self.sub_title = terminal_safe(chat.title)
         else:
             self.show_sources(None)
             self.sub_title = ""
@@ -236,10 +246,10 @@ class ChatApp(App):
                 except ChatStoreError as error:
                     self.notify(str(error), severity="error")
                     return
-                self.sub_title = title
+                self.sub_title = terminal_safe(title)
                 self.refresh_chat_list()
 
-        self.push_screen(TextPrompt("Rename chat", chat.title if chat else ""), done)
+        self.push_screen(TextPrompt("Rename chat", terminal_safe(chat.title) if chat else ""), done)
 
     # ------------------------------------------------------------------ asking
     @on(Input.Submitted, "#question")
@@ -263,7 +273,7 @@ class ChatApp(App):
         await messages.mount(view)
         messages.scroll_end(animate=False)
         self.refresh_chat_list()
-        self.sub_title = self.store.chat(self.chat_id).title
+        self.sub_title = terminal_safe(self.store.chat(self.chat_id).title)
         self.answering = True
         self.answer_turn(view, history, query)
 
@@ -351,7 +361,7 @@ class ChatApp(App):
             if query and not self.answering:
                 await self.ask(view.question, query=query)
 
-        self.push_screen(TextPrompt("Search for (Enter asks again with this search)", current), done)
+        self.push_screen(TextPrompt("Search for (Enter asks again with this search)", terminal_safe(current)), done)
 
     # ------------------------------------------------------------------ sources and papers
     def show_sources(self, answer: AnswerRecord | None) -> None:
@@ -413,7 +423,7 @@ class ChatApp(App):
             self.notify("No answer to copy yet.")
             return
         text = answer_with_references(answered[-1].answer, self._lookup)
-        self.copy_to_clipboard(text)
+        self.copy_to_clipboard(terminal_safe(text))  # it may be pasted into a terminal next
         self.notify("Answer and references copied.")
 
     def action_export_chat(self) -> None:
@@ -438,7 +448,7 @@ class ChatApp(App):
             yield SystemCommand(f"Set k = {k}", f"Retrieve {k} abstracts per question", lambda k=k: self.set_k(k))
         if self.assistant is not None:
             for model in self.assistant.models():
-                yield SystemCommand(f"Switch model: {model.name}", f"{model.origin}, {model.size_bytes / 2**20:.0f} MiB",
+                yield SystemCommand(escape(f"Switch model: {terminal_safe(model.name)}"), f"{model.origin}, {model.size_bytes / 2**20:.0f} MiB",
                                     lambda spec=str(model.path): self.switch_model(spec))
         yield SystemCommand("Filter by years…", "Only papers from a year range, e.g. 2023-2024",
                             self.prompt_years)
@@ -522,12 +532,15 @@ class ChatApp(App):
             return
         try:
             corpus = self.assistant.load([Path(raw).expanduser()])
+            replaced_demo = bool(corpus.papers) and self.assistant.holds_demo()
             report = self.assistant.ingest(corpus, lambda d, t: self._state_from_thread(f"indexing {d}/{t}"))
         except AssistantError as error:
             self.call_from_thread(self.notify, str(error), title="Not indexed", severity="error", timeout=20)
         else:
             self.papers_indexed = self.assistant.stats()["papers"]
             summary = report.summary()
+            if replaced_demo:
+                summary += "; the bundled demo papers were removed"
             if corpus.rejected:
                 summary += f"; first rejected: {corpus.rejected[0]}"
             self.call_from_thread(self.notify, summary, title="Indexed", timeout=15)

@@ -13,12 +13,13 @@ from assistant.answering import citations as cite
 from assistant.answering.record import AnswerRecord
 from assistant.chat.export import paper_link
 from assistant.corpus import Paper
+from assistant.text import terminal_safe
 
 
 def linked_citations(text: str) -> str:
     """Each cited number as a Markdown link the chat can catch: clicking it opens paper n.
-    "[1, 3]" becomes two links."""
-    return cite.rewrite(text, lambda refs: "".join(f"[\\[{r}\\]](cite:{r})" for r in refs))
+    "[1, 3]" becomes two links. Model text: its control sequences are removed."""
+    return cite.rewrite(terminal_safe(text), lambda refs: "".join(f"[\\[{r}\\]](cite:{r})" for r in refs))
 
 
 class TurnView(Vertical):
@@ -41,7 +42,7 @@ class TurnView(Vertical):
         self._stream = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(self.question), classes="question")
+        yield Static(Text(terminal_safe(self.question)), classes="question")
         yield Static("", classes="query")
         yield Markdown("", classes="answer", open_links=False)
         yield Static("", classes="meta")
@@ -59,7 +60,8 @@ class TurnView(Vertical):
     def show_query(self, query: str) -> None:
         label = self.query_one(".query", Static)
         if query and query != self.question:
-            label.update(Text.assemble(("searched for: ", "dim"), (query, "italic"), ("  (click to edit)", "dim")))
+            label.update(Text.assemble(("searched for: ", "dim"), (terminal_safe(query), "italic"),
+                                       ("  (click to edit)", "dim")))
         else:
             label.update(Text("(click to edit the search)", style="dim"))
 
@@ -72,6 +74,7 @@ class TurnView(Vertical):
         if self._stream is None:
             self.markdown.add_class("draft")
             self._stream = Markdown.get_stream(self.markdown)
+        piece = terminal_safe(piece)  # a sequence split across pieces loses its ESC in the first
         self.draft += piece
         await self._stream.write(piece)
 
@@ -85,7 +88,7 @@ class TurnView(Vertical):
             await self.markdown.update(self.draft + "\n\n*(stopped before it was checked)*")
 
     def show_note(self, note: str) -> None:
-        self.query_one(".meta", Static).update(Text(note, style="dim"))
+        self.query_one(".meta", Static).update(Text(terminal_safe(note), style="dim"))
 
     def show_answer(self, answer: AnswerRecord) -> None:
         self.answer = answer
@@ -110,7 +113,7 @@ class SourceItem(ListItem):
     def __init__(self, ref: int | None, paper_id: str, title: str, score: float, cited: bool) -> None:
         label = Text()
         label.append(f"[{ref}] " if ref is not None else "• ", style="bold" if cited else "")
-        label.append(title)
+        label.append(terminal_safe(title))
         label.append(f"  {score:.2f}", style="dim")
         super().__init__(Label(label))
         self.ref = ref
@@ -157,22 +160,23 @@ class PaperPanel(VerticalScroll):
     def show(self, paper: Paper | None, evidence: str | None = None, fallback_title: str = "") -> None:
         body = Text()
         if paper is None:
-            body.append(fallback_title + "\n", style="bold")
+            body.append(terminal_safe(fallback_title) + "\n", style="bold")
             body.append("This paper is no longer in the index.", style="dim")
         else:
-            body.append(paper.title + "\n", style="bold")
+            body.append(terminal_safe(paper.title) + "\n", style="bold")
             meta = [", ".join(paper.authors[:6]) + (" et al." if len(paper.authors) > 6 else ""),
                     paper.date or "", " ".join(paper.categories), paper_link(paper) or ""]
             for line in filter(None, meta):
-                body.append(line + "\n", style="dim")
+                body.append(terminal_safe(line) + "\n", style="dim")
             body.append("\n")
             start = paper.abstract.find(evidence) if evidence else -1
+            # Found in the stored text, each part cleaned for the screen on its own.
             if start >= 0:
-                body.append(paper.abstract[:start])
-                body.append(evidence, style="bold reverse")
-                body.append(paper.abstract[start + len(evidence):])
+                body.append(terminal_safe(paper.abstract[:start]))
+                body.append(terminal_safe(evidence), style="bold reverse")
+                body.append(terminal_safe(paper.abstract[start + len(evidence):]))
             else:
-                body.append(paper.abstract)
+                body.append(terminal_safe(paper.abstract))
         self.query_one("#paper-body", Static).update(body)
         self.scroll_home(animate=False)
 
@@ -187,4 +191,4 @@ class StatusBar(Static):
             parts.append(f"first token {ttft:.1f} s")
         if tokens_per_s:
             parts.append(f"{tokens_per_s:.0f} tok/s")
-        self.update(" │ ".join(parts))
+        self.update(Text(terminal_safe(" │ ".join(parts))))  # a model's file name: no markup
