@@ -9,12 +9,18 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 _WS = re.compile(r"\s+")
+# Terminal escape sequences (CSI, OSC, two-character ESC forms) go whole; then every other
+# control character. Tabs and newlines are whitespace and collapse to a space anyway.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]?")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NON_WORD = re.compile(r"[^\w]+")
 _ARXIV_ID = re.compile(r"^(?:arxiv:)?((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(v\d+)?$", re.I)
 
 
 def normalise_text(text: str) -> str:
-    """NFC, one space between words: line-wrapped titles and abstracts become one line."""
+    """NFC, one space between words (line-wrapped titles and abstracts become one line), no
+    control characters: a NUL, a bell or an escape sequence in a corpus is never stored."""
+    text = _CONTROLS.sub("", _ESCAPES.sub("", text))
     return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
