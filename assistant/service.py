@@ -22,7 +22,7 @@ from assistant.settings import Settings, index_dir, load_settings
 # (0.25 s in ONNX Runtime, mostly outside the GIL) before the index and pipeline modules import.
 if TYPE_CHECKING:
     from assistant.answering import Answer
-    from assistant.corpus import CorpusLoad
+    from assistant.corpus import Corpus
     from assistant.index import IngestReport, PaperIndex, ProgressFn
     from assistant.index.store import PaperStore
     from assistant.models import Embedder, Generator
@@ -81,7 +81,7 @@ class Assistant:
 
                 s = self.settings
                 self._index = PaperIndex(index_dir(s, self.paths), self.ingest_embedder, s.vector_search,
-                                         s.chroma_url, store=self._store)
+                                         s.chroma_url, store=self._store, slice_size=s.ingest_slice)
             return self._index
 
     @property
@@ -108,7 +108,7 @@ class Assistant:
             return None
         from assistant.models.onnx_minilm import OnnxMiniLM
 
-        return OnnxMiniLM(path, self.settings.embed_batch_size)
+        return OnnxMiniLM(path, self.settings.embed_batch_size or 32)
 
     def prepare_fast_path(self) -> bool:
         """Export the ONNX query embedder if it is missing (needs torch: done when torch is
@@ -128,28 +128,41 @@ class Assistant:
         return True
 
     # ------------------------------------------------------------------ corpus and index
-    def load(self, paths: Iterable[Path], fmt: str | None = None) -> CorpusLoad:
-        from assistant.corpus import load_corpus
+    def load(self, paths: Iterable[Path], fmt: str | None = None) -> Corpus:
+        """The input files, checked (a missing, unreadable or unknown file raises here, before
+        anything is written); read as a stream by `ingest`."""
+        from assistant.corpus import Corpus
 
-        return load_corpus(paths, fmt)
+        return Corpus(paths, fmt)
 
-    def ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
-        report = self.index.ingest(corpus.papers, on_progress)
-        self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
-        report.rejected = len(corpus.rejected)
-        report.duplicates = corpus.duplicates
+    def ingest(self, corpus: Corpus, on_progress: ProgressFn | None = None) -> IngestReport:
+        report = self.index.ingest(corpus, on_progress, lambda: (corpus.bytes_read, corpus.total_bytes))
+        if report.added or report.updated:
+            self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
+        report.rejected = corpus.rejected_count
+        report.rejected_kinds = dict(corpus.rejected_kinds)
+        report.skipped_files = len(corpus.skipped)
         return report
 
     def ensure_index(self, on_progress: ProgressFn | None = None) -> IngestReport | None:
         """First use: index the bundled corpus so a fresh install can answer at once; and
         export the ONNX query embedder if it is missing (once)."""
-        from assistant.corpus import bundled_corpus_dir, load_corpus
+        from assistant.corpus import Corpus, bundled_corpus_dir
 
         report = None
         if self.index.count() == 0:
-            report = self.ingest(load_corpus([bundled_corpus_dir()]), on_progress)
+            report = self.ingest(Corpus([bundled_corpus_dir()]), on_progress)
         self.prepare_fast_path()
         return report
+
+    def check_index(self) -> list[str]:
+        """What differs between the read side and the store (`assistant index check`)."""
+        from assistant.index.check import check
+
+        return check(self.index)
+
+    def rebuild_index(self) -> int:
+        return self.index.rebuild()
 
     def papers(self, ids: list[str]) -> dict:
         """Full records (metadata, whole abstract) of papers an answer names."""

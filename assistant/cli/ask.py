@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.cli.common import handle_errors, make_assistant
+from assistant.cli.ingest import IngestProgress
 from assistant.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 def _ensure_index(assistant) -> None:
     if assistant.index.count() == 0:
         click.echo("Indexing the bundled Daily Papers corpus (first use)...", err=True)
-    report = assistant.ensure_index(progress_printer("Embedding"))
+    report = assistant.ensure_index(IngestProgress("Indexing the bundled corpus").update)
     if report:
         click.echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from assistant.cli.common import handle_errors, make_assistant, progress_printer
+from assistant.cli.ingest import IngestProgress
 from assistant.errors import MissingInputError
 
 def _table(summary: dict) -> str:
@@ -90,7 +91,7 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
     for problem in problems:
         click.echo(f"assistant: warning: {problem} (skipped)", err=True)
     items = items[:limit] if limit else items
-    assistant.ensure_index(progress_printer("Embedding"))
+    assistant.ensure_index(IngestProgress("Indexing the bundled corpus").update)
     out = out or Path("eval-runs") / questions.stem
     several = len(ks or [None]) * len(models or [None]) > 1
 

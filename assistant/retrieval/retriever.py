@@ -37,7 +37,7 @@ class Retriever:
         """A question that names a method ("What does SpecTr ...") wants that paper first:
         an exact name match outranks any fusion of similarities."""
         lexical = self.index.lexical
-        n = max(1, len(lexical.ids))
+        n = max(1, lexical.count)
         rare = float(np.log1p((n - NAME_MAX_DF + 0.5) / (NAME_MAX_DF + 0.5)))
         # Only rare name tokens count: "Learning to Parallel" must not claim every "learning".
         terms = {t for t in tokenize(query) if lexical.term_idf(t) >= rare}

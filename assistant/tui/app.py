@@ -135,7 +135,7 @@ class ChatApp(App):
                 from assistant.service import Assistant
 
                 assistant = Assistant(self.settings, self.paths)
-                assistant.ensure_index(lambda done, total: self._state_from_thread(f"indexing {done}/{total}"))
+                assistant.ensure_index(lambda p: self._state_from_thread(f"indexing {p.embedded}/{p.to_embed}"))
                 self.assistant = assistant
             self.papers_indexed = self.assistant.stats()["papers"]
             self._state_from_thread("loading model")
@@ -522,7 +522,7 @@ class ChatApp(App):
             return
         try:
             corpus = self.assistant.load([Path(raw).expanduser()])
-            report = self.assistant.ingest(corpus, lambda d, t: self._state_from_thread(f"indexing {d}/{t}"))
+            report = self.assistant.ingest(corpus, lambda p: self._state_from_thread(f"indexing {p.embedded}/{p.to_embed}"))
         except AssistantError as error:
             self.call_from_thread(self.notify, str(error), title="Not indexed", severity="error", timeout=20)
         else:
