@@ -56,15 +56,18 @@ class ChromaCollectionStore:
             except Exception as exc:  # Chroma raises many types for a damaged store
                 raise IndexUnavailable(
                     f"{self.location}: the index cannot be opened ({type(exc).__name__}: {exc}); "
-                    "run `assistant index clear` and ingest again"
+                    "run `assistant index clear --yes` and ingest again"
                 ) from None
             stored = (self._collection.metadata or {}).get("embedder")
             if stored and stored != self.embedder_name:
                 raise IndexUnavailable(
                     f"{self.location}: index was built with {stored}, not {self.embedder_name}; "
-                    "run `assistant index clear` and ingest again"
+                    "run `assistant index clear --yes` and ingest again"
                 )
         return self._collection
+
+    def refresh(self) -> None:
+        """Read the store afresh on next use (see the embedded store's)."""
 
     def count(self) -> int:
         return self.collection.count()

@@ -212,7 +212,12 @@ def ingest(store: PaperStore, read_side: ReadSide, embedder: Embedder, papers: I
 
 
 def clear(store: PaperStore, read_side: ReadSide) -> int:
+    from assistant.errors import IndexUnavailable
+
     with read_side.write_lock():
-        count = store.count()
+        try:
+            count = store.count()
+        except IndexUnavailable:  # a damaged store: clearing it is the way out
+            count = 0
         read_side.clear()
     return count

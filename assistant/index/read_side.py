@@ -135,6 +135,7 @@ class ReadSide:
     def prepare(self, force: str | None = None, source: str | None = None) -> Snapshot:
         """The live generation, sound and complete, before anything is written: a killed
         writer's journal replayed, a damaged or outdated read side rebuilt. Holds the lock."""
+        self.store.refresh()
         intent = self.journal.read()
         problem = force
         snapshot = None

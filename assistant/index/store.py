@@ -24,6 +24,9 @@ class PaperStore(Protocol):
 
     def count(self) -> int: ...
 
+    def refresh(self) -> None:
+        """Read the store afresh on next use (another process may have written)."""
+
     def generation(self) -> str:
         """The token the last ingest left ("" for a store nobody else writes)."""
 
