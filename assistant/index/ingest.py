@@ -28,7 +28,7 @@ from assistant.index.store import PaperStore
 from assistant.models import Embedder
 
 SLICE = 512  # papers embedded and written together: an interrupted ingest keeps finished slices
-BATCH = 4096  # records read and planned together
+BATCH = 1024  # records read and planned together (memory: about 4 MB of papers)
 
 
 @dataclass

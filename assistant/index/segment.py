@@ -238,6 +238,9 @@ class Segment:
             # immutable=1: the file never changes once written, so SQLite takes no locks on it.
             self._db = sqlite3.connect(f"file:{directory / DB}?mode=ro&immutable=1", uri=True,
                                        check_same_thread=False)
+            # The OS caches the file anyway: a small SQLite cache per segment keeps a reader's
+            # memory from growing with how much of a large segment it has looked at.
+            self._db.execute("PRAGMA cache_size=-256")
             self._db.execute("SELECT count(*) FROM papers").fetchone()
         except sqlite3.Error as exc:
             raise Damaged(f"{self.name}/{DB}: {exc}") from None
