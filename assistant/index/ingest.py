@@ -66,7 +66,7 @@ class IngestReport:
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.rejected_kinds.items(), key=lambda t: -t[1]))
         parts.append(f"rejected {self.rejected}" + (f" ({kinds})" if kinds else ""))
         if self.skipped_files:
-            parts.append(f"skipped {self.skipped_files} file{'s' * (self.skipped_files != 1)} of no known format")
+            parts.append(f"skipped {self.skipped_files} file{'s' * (self.skipped_files != 1)}")
         return ", ".join(parts) + f" ({self.duplicates} duplicates merged)"
 
 
