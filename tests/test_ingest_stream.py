@@ -51,15 +51,26 @@ def test_records_are_embedded_and_written_while_the_file_is_still_being_read(tmp
     assert [b for b, _, _ in seen] == sorted(b for b, _, _ in seen)
 
 
-def test_unchanged_input_is_read_but_never_embedded_again(tmp_path):
+def test_unchanged_input_is_read_but_never_embedded_again_nor_the_store_read_back(tmp_path, monkeypatch):
+    from assistant.index.chroma_base import ChromaCollectionStore
+    from assistant.index.snapshot import Snapshot
+
     path = write_snapshot(tmp_path / "arxiv.json", 2000)
     embedder = CountingEmbedder()
     assistant = service(tmp_path, embedder)
     assistant.ingest(assistant.load([path]))
+    generation = Snapshot.open(tmp_path / "idx" / "read").generation
     embedder.calls.clear()
+
+    def forbidden(*_args, **_kwargs):
+        raise AssertionError("the store was read back")
+
+    for name in ("pages", "get", "stored_versions", "upsert"):
+        monkeypatch.setattr(ChromaCollectionStore, name, forbidden)
     again = service(tmp_path, embedder).ingest(assistant.load([path]))
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2000)
     assert embedder.calls == []
+    assert Snapshot.open(tmp_path / "idx" / "read").generation == generation  # nothing rewritten
 
 
 def test_duplicates_far_apart_in_the_stream_are_merged_and_versions_respected(tmp_path, monkeypatch):
