@@ -240,3 +240,20 @@ def test_a_reader_opening_while_an_ingest_swaps_generations_sees_every_paper(tmp
     assert pointer_read.is_set() and swapped.is_set()  # the race did happen
     assert seen["count"] == 6
     assert seen["papers"] == {p.id for p in papers}
+
+
+def test_a_rebuild_of_many_pages_merges_as_it_goes(tmp_path, monkeypatch):
+    """A rebuild writes a segment per page read back from the store and merges them as it goes
+    (one generation, many merges). Hashing embedder: this is about the files."""
+    from assistant.corpus import Paper
+    from assistant.index import read_side
+    from assistant.models.hashing import HashingEmbedder
+
+    papers = [Paper.create(f"Paper {n} on topic {n % 3}", f"Abstract {n} about topic {n % 3}.") for n in range(10)]
+    index = PaperIndex(tmp_path / "idx", HashingEmbedder())
+    index.ingest(papers)
+    monkeypatch.setattr(read_side, "PAGE", 1)
+    assert index.rebuild() == 10
+    snapshot = Snapshot.open(tmp_path / "idx" / "read")
+    assert len(snapshot.segments) < 10 and snapshot.count == 10
+    assert set(snapshot.papers([p.id for p in papers])) == {p.id for p in papers}

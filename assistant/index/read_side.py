@@ -264,6 +264,9 @@ class ReadSide:
                 alive.append(keep)
             step += 1
             name = f"seg-{generation:010d}-m{step:03d}"
+            while (self.root / name).exists():  # a rebuild merges many times in one generation
+                step += 1
+                name = f"seg-{generation:010d}-m{step:03d}"
             tmp = self.root / f".tmp-{name}"
             shutil.rmtree(tmp, ignore_errors=True)
             meta = compaction.merge(tmp, segments, alive)
