@@ -5,6 +5,8 @@ and counted in the summary; `--strict` turns them into exit 65 (the good records
 import json
 import shutil
 
+import pytest
+
 from click.testing import CliRunner
 
 from assistant.cli.main import cli
@@ -25,6 +27,7 @@ def mixed_folder(tmp_path):
     return folder
 
 
+@pytest.mark.slow
 def test_a_folder_with_bad_records_and_a_pdf_lands_the_good_ones_and_says_what_was_rejected(tmp_path):
     folder = mixed_folder(tmp_path)
     result = run("ingest", str(folder))
@@ -40,6 +43,7 @@ def test_a_folder_with_bad_records_and_a_pdf_lands_the_good_ones_and_says_what_w
                                     "skipped 1 file (0 duplicates merged); 6 papers in the index")
 
 
+@pytest.mark.slow
 def test_strict_exits_65_after_indexing_the_good_records(tmp_path):
     folder = mixed_folder(tmp_path)
     result = run("ingest", str(folder), "--strict", "--json")
@@ -52,6 +56,7 @@ def test_strict_exits_65_after_indexing_the_good_records(tmp_path):
     assert clean.exit_code == 0
 
 
+@pytest.mark.slow
 def test_device_cuda_without_a_gpu_is_one_line_and_exit_69(tmp_path):
     import torch
 

@@ -128,6 +128,7 @@ def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_index_check_and_rebuild_commands(tmp_path, assistant_home):
     assert run("ingest", str(DATA / "tiny.jsonl")).exit_code == 0
     ok = run("index", "check")
@@ -153,6 +154,7 @@ def flip_header(path):
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [truncate, flip_header])
 def test_a_damaged_chroma_store_is_one_line_with_the_fixing_command(tmp_path, assistant_home, damage):
     assert run("ingest", str(DATA / "tiny.jsonl")).exit_code == 0
