@@ -73,12 +73,20 @@ def _names(value, field: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_RFC2822 = re.compile(r"^(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) \d{2}:\d{2}(?::\d{2})? (?:GMT|UT|UTC|[+-]0000)$")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), 1)}
+
+
 def iso_date(raw) -> str | None:
     if raw is None or raw == "":
         return None
     raw = str(raw).strip()
     if re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", raw):
         return raw[:10]
+    rfc = _RFC2822.match(raw)  # arXiv's "Mon, 1 Jan 2024 10:00:00 GMT", without email.utils' cost
+    if rfc and rfc.group(2).casefold() in _MONTHS:
+        return f"{rfc.group(3)}-{_MONTHS[rfc.group(2).casefold()]:02d}-{int(rfc.group(1)):02d}"
     try:
         return parsedate_to_datetime(raw).date().isoformat()
     except (TypeError, ValueError, IndexError):

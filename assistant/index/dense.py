@@ -19,7 +19,7 @@ from assistant.index.segment import sign_codes
 
 EXACT_ROWS = 32_768
 SHORTLIST = 0.008  # of a large segment's rows, rescored exactly
-MIN_SHORTLIST = 200
+MIN_SHORTLIST = 1000
 BLOCK = 1 << 15  # rows per Hamming block: the temporaries stay in cache
 
 
