@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -228,9 +227,8 @@ def measure(directory: Path, size: int, questions, vectors, chroma: bool) -> dic
             fused.append((time.perf_counter() - start) * 1000)
     figures["bm25"] = {"p50_ms": p(bm25, 50), "p95_ms": p(bm25, 95)}
     figures["fused"] = {"p50_ms": p(fused, 50), "p95_ms": p(fused, 95)}
-    figures["query_process_max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["disk_mb"] = sum(f.stat().st_size for f in (directory / "read").rglob("*") if f.is_file()) / 2**20
-    figures["ready_to_retrieve_s"] = ready_to_retrieve(directory)
+    figures["ready_to_retrieve_s"], figures["question_process_max_rss_mb"] = ready_to_retrieve(directory, questions)
     if chroma:
         figures["chroma_hnsw"] = chroma_reference(directory, snapshot, vectors, truth)
     return figures
@@ -246,18 +244,24 @@ class _NoStore:
         pass
 
 
-def ready_to_retrieve(directory: Path, runs: int = 3) -> float:
-    """A fresh process: import, open the index, load the ONNX query embedder, one hybrid search."""
-    code = ("import time,os; t=time.perf_counter()\n"
+def ready_to_retrieve(directory: Path, questions: list[str], runs: int = 3) -> tuple[float, float]:
+    """A fresh process: import, open the index, load the ONNX query embedder, one hybrid search;
+    then its peak RSS after 50 more questions (what a question process holds at this size)."""
+    code = ("import time,os,resource,sys,json; t=time.perf_counter()\n"
             "from assistant.service import Assistant\n"
             "from assistant.settings import Settings\n"
             f"a=Assistant(Settings(index_dir={str(directory)!r})); a.warm_up(); a.search('speculative decoding draft model')\n"
-            "print(time.perf_counter()-t, flush=True); os._exit(0)")
-    out = []
+            "print(time.perf_counter()-t, flush=True)\n"
+            "for q in json.loads(sys.argv[1]): a.search(q)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, flush=True); os._exit(0)")
+    out, rss = [], []
     for _ in range(runs):
-        result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
-        out.append(float(result.stdout.strip().splitlines()[-1]))
-    return statistics.median(out)
+        result = subprocess.run([sys.executable, "-c", code, json.dumps(questions[:50])], check=True,
+                                capture_output=True, text=True, cwd=ROOT)
+        lines = result.stdout.strip().splitlines()
+        out.append(float(lines[-2]))
+        rss.append(float(lines[-1]))
+    return statistics.median(out), statistics.median(rss)
 
 
 def chroma_reference(directory: Path, snapshot, vectors, truth) -> dict:
@@ -317,7 +321,7 @@ def add_papers(directory: Path, size: int, material, n: int = 10_000) -> dict:
     seconds = time.perf_counter() - started
     after = Snapshot.open(work / "read")
     rewritten = sum(s.rows for s in after.segments if s.name not in before) - n
-    result = {"papers": n, "seconds": seconds, "rows_rewritten_by_merges": max(0, rewritten),
+    result = {"papers": n, "seconds": seconds, "existing_rows_rewritten": max(0, rewritten),
               "segments_after": [s.rows for s in after.segments], "count_after": after.count}
     shutil.rmtree(work, ignore_errors=True)
     return result
