@@ -7,6 +7,7 @@ settings it was built from are never mutated.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -23,7 +24,7 @@ from assistant.settings import Settings, index_dir, load_settings
 # (0.25 s in ONNX Runtime, mostly outside the GIL) before the index and pipeline modules import.
 if TYPE_CHECKING:
     from assistant.answering import Answer
-    from assistant.corpus import CorpusLoad
+    from assistant.corpus import Corpus, CorpusLoad, Paper
     from assistant.index import IngestReport, PaperIndex, ProgressFn
     from assistant.index.store import PaperStore
     from assistant.models import Embedder, Generator
@@ -82,7 +83,7 @@ class Assistant:
 
                 s = self.settings
                 self._index = PaperIndex(index_dir(s, self.paths), self.ingest_embedder, s.vector_search,
-                                         s.chroma_url, store=self._store)
+                                         s.chroma_url, store=self._store, slice_size=s.ingest_slice)
             return self._index
 
     @property
@@ -109,7 +110,7 @@ class Assistant:
             return None
         from assistant.models.onnx_minilm import OnnxMiniLM
 
-        return OnnxMiniLM(path, self.settings.embed_batch_size)
+        return OnnxMiniLM(path, self.settings.embed_batch_size or 32)
 
     def prepare_fast_path(self) -> bool:
         """Export the ONNX query embedder if it is missing (needs torch: done when torch is
@@ -129,26 +130,33 @@ class Assistant:
         return True
 
     # ------------------------------------------------------------------ corpus and index
-    def load(self, paths: Iterable[Path], fmt: str | None = None) -> CorpusLoad:
-        from assistant.corpus import load_corpus
+    def load(self, paths: Iterable[Path], fmt: str | None = None) -> Corpus:
+        """The input files, checked (a missing, unreadable or unknown file raises here, before
+        anything is written); read as a stream by `ingest`."""
+        from assistant.corpus import Corpus
 
-        return load_corpus(paths, fmt)
+        return Corpus(paths, fmt)
 
-    def ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
-        """The user's papers: the index is theirs from now on (the demo, if it was there, goes)."""
-        if corpus.papers:
+    def ingest(self, corpus: Corpus | CorpusLoad, on_progress: ProgressFn | None = None) -> IngestReport:
+        """The user's papers: the index is theirs from now on (the demo, if it was there, goes
+        before their first paper is written; input holding no paper leaves the demo in place)."""
+        papers = iter(corpus)
+        first = next(papers, None)
+        if first is not None:
             origin = self._origin()
             with origin.lock():
                 if origin.read() == DEMO:
                     self.index.clear()
                 origin.write(USER)
-        return self._ingest(corpus, on_progress)
+        return self._ingest(corpus, itertools.chain([first] if first is not None else [], papers), on_progress)
 
-    def _ingest(self, corpus: CorpusLoad, on_progress: ProgressFn | None) -> IngestReport:
-        report = self.index.ingest(corpus.papers, on_progress)
-        self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
-        report.rejected = len(corpus.rejected)
-        report.duplicates = corpus.duplicates
+    def _ingest(self, corpus: Corpus | CorpusLoad, papers: Iterable[Paper], on_progress: ProgressFn | None) -> IngestReport:
+        report = self.index.ingest(papers, on_progress, lambda: (corpus.bytes_read, corpus.total_bytes))
+        if report.added or report.updated:
+            self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
+        report.rejected = corpus.rejected_count
+        report.rejected_kinds = dict(corpus.rejected_kinds)
+        report.skipped_files = len(corpus.skipped)
         return report
 
     def _origin(self) -> IndexOrigin:
@@ -166,7 +174,7 @@ class Assistant:
         """First use: index the bundled corpus as a demo, so that a fresh install can answer at
         once, but only into an index nobody has filled (see `assistant.demo`); and export the
         ONNX query embedder if it is missing (once)."""
-        from assistant.corpus import bundled_corpus_dir, load_corpus
+        from assistant.corpus import Corpus, bundled_corpus_dir
 
         report = None
         if self.demo_due():
@@ -174,9 +182,19 @@ class Assistant:
             with origin.lock():  # re-checked: another process may have ingested meanwhile
                 if origin.read() != USER and self.index.count() == 0:
                     origin.write(DEMO)
-                    report = self._ingest(load_corpus([bundled_corpus_dir()]), on_progress)
+                    corpus = Corpus([bundled_corpus_dir()])
+                    report = self._ingest(corpus, corpus, on_progress)
         self.prepare_fast_path()
         return report
+
+    def check_index(self) -> list[str]:
+        """What differs between the read side and the store (`assistant index check`)."""
+        from assistant.index.check import check
+
+        return check(self.index)
+
+    def rebuild_index(self) -> int:
+        return self.index.rebuild()
 
     def papers(self, ids: list[str]) -> dict:
         """Full records (metadata, whole abstract) of papers an answer names."""

@@ -70,8 +70,13 @@ class Settings(BaseSettings):
         "tok/s here) for the same dev-set quality, since every sentence is verified and re-cited "
         "afterwards anyway. Turn on for a model that ignores the citation instruction.",
     )
-    embed_batch_size: int = Field(32, ge=1)
-    embed_device: str | None = Field(None, description="torch device for ingest (default: auto).")
+    embed_batch_size: int | None = Field(
+        None, ge=1, description="Texts per embedding batch (default: 32 on a CPU, 256 on a GPU).")
+    embed_device: str | None = Field(
+        None, description="torch device for ingest: cpu, cuda, cuda:1 (default: cuda when there is one).")
+    ingest_slice: int = Field(
+        512, ge=1, description="Papers embedded and written to the index together; an interrupted "
+        "ingest keeps every finished slice.")
     query_embedder: Literal["onnx", "torch"] = Field(
         "onnx", description="onnx: MiniLM in ONNX Runtime for questions (no torch import, exported "
         "once); torch: sentence-transformers for everything.",

@@ -107,7 +107,7 @@ def test_an_interrupted_first_ingest_never_brings_the_demo_in(tmp_path):
     env = script_env()
     base = [assistant_command(), "--index-dir", str(index)]
 
-    # The progress bar goes to stderr once embedding starts: that is the moment to kill.
+    # The progress line ("... read, n/m embedded") goes to stderr once the ingest reads: kill then.
     master, slave = os.openpty()  # a terminal, so rich draws the bar at once
     ingest = subprocess.Popen(base + ["ingest", str(mine)], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
                               env=env, start_new_session=True)
@@ -115,7 +115,7 @@ def test_an_interrupted_first_ingest_never_brings_the_demo_in(tmp_path):
     seen = b""
     deadline = time.monotonic() + 300
     try:
-        while b"Embedding" not in seen:
+        while b"embedded" not in seen:
             assert time.monotonic() < deadline, seen
             assert ingest.poll() is None, f"the ingest ended before it could be killed: {seen!r}"
             if select.select([master], [], [], 0.5)[0]:

@@ -8,9 +8,10 @@ import pytest
 
 from assistant.corpus import load_corpus
 from assistant.index import PaperIndex
-from assistant.index.lexical import LexicalIndex
-from assistant.text import tokenize
+from assistant.index.journal import Intent, Journal
+from assistant.index.segment import Segment
 from assistant.index.snapshot import Snapshot
+from assistant.text import tokenize
 
 from conftest import DATA
 
@@ -48,9 +49,8 @@ def test_an_older_arxiv_version_never_replaces_a_newer_one(tmp_path, embedder):
 def test_lexical_index_is_persisted_with_the_read_side_and_matches_titles(tmp_path, embedder):
     papers = load_corpus([DATA / "tiny.jsonl"]).papers
     PaperIndex(tmp_path / "idx", embedder).ingest(papers)
-    [generation] = (tmp_path / "idx" / "read").glob("gen-*")
-    lexical = LexicalIndex.load(generation)
-    assert len(lexical.ids) == 6
+    lexical = Snapshot.open(tmp_path / "idx" / "read").lexical  # from the files alone
+    assert lexical.count == 6
     [(top, _), *_] = lexical.search("binary space partitioning meshes", 3)
     assert papers[[p.id for p in papers].index(top)].title.startswith("Learning Mesh Representations")
 
@@ -75,8 +75,9 @@ def test_an_index_without_a_read_side_is_rebuilt_from_chroma(tmp_path, embedder)
 
 
 def test_an_interrupted_ingest_is_completed_on_the_next_open(tmp_path, embedder, monkeypatch):
-    """Killed after Chroma took the new papers but before the read side was written: nothing
-    indexed is lost. (The kill is simulated: it cannot be timed for real between two writes.)"""
+    """Killed after Chroma took a slice but before the read side had it: the journal names the
+    slice and the next open reads those papers (only those) back from the store. (The kill is
+    simulated here; tests/test_kills.py kills real processes.)"""
     papers = load_corpus([DATA / "tiny.jsonl"]).papers
     PaperIndex(tmp_path / "idx", embedder).ingest(papers[:4])
     interrupted = PaperIndex(tmp_path / "idx", embedder)
@@ -84,35 +85,54 @@ def test_an_interrupted_ingest_is_completed_on_the_next_open(tmp_path, embedder,
     def killed(*_):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(interrupted.read_side, "publish", killed)
+    monkeypatch.setattr(interrupted.read_side, "append", killed)
     with pytest.raises(KeyboardInterrupt):
         interrupted.ingest(papers)
     assert Snapshot.open(tmp_path / "idx" / "read").count == 4  # the read side is behind
+    assert Journal(tmp_path / "idx").read().ids == [p.id for p in papers[4:]]
     reopened = PaperIndex(tmp_path / "idx", embedder)
+    rebuilt = []
+    monkeypatch.setattr(reopened.read_side, "rebuild", lambda *a: rebuilt.append(a))
     assert reopened.count() == 6
+    assert rebuilt == []  # healed from the journal, not by reading the whole store back
     assert set(reopened.papers([p.id for p in papers])) == {p.id for p in papers}
+    assert not Journal(tmp_path / "idx").exists()
 
 
-def test_a_merged_read_side_equals_one_rebuilt_from_chroma(tmp_path, embedder):
-    """Ingests after the first merge the new papers into the last generation; the result must
-    be what a full rebuild from Chroma gives."""
+def test_ingests_append_segments_and_merges_keep_the_result_of_a_rebuild(tmp_path):
+    """Each ingest appends a segment (rows it replaces are marked deleted, never rewritten);
+    small segments are merged four at a time. The result must be what a full rebuild from
+    Chroma gives: the same papers, vectors and BM25 scores. (Hashing embedder: this is about
+    the files, not the vectors.)"""
+    from assistant.models.hashing import HashingEmbedder
+
+    hashing = HashingEmbedder()
     papers = load_corpus([DATA / "tiny.jsonl"]).papers
-    index = PaperIndex(tmp_path / "idx", embedder)
-    index.ingest(papers[:4])
+    index = PaperIndex(tmp_path / "idx", hashing)
+    for paper in papers[:4]:
+        index.ingest([paper])
+    assert [s.rows for s in Snapshot.open(tmp_path / "idx" / "read").segments] == [4]  # four merged
+    index.ingest(papers[4:])
     changed = dataclasses.replace(papers[1], abstract=papers[1].abstract + " It also parses binary trees.")
-    index.ingest([changed] + papers[4:])  # one update, two new papers: merged
-    merged = Snapshot.open(tmp_path / "idx" / "read")
-    index.read_side.rebuild()
+    index.ingest([changed])
+    live = Snapshot.open(tmp_path / "idx" / "read")
+    assert [s.rows for s in live.segments] == [4, 2, 1]
+    assert [None if a is None else int((~a).sum()) for a in live.alive] == [1, None, None]  # `changed`'s old row
+    with index.read_side.write_lock():
+        index.read_side.rebuild()
     rebuilt = Snapshot.open(tmp_path / "idx" / "read")
     ids = [p.id for p in papers]
-    assert merged.count == rebuilt.count == 6
-    assert merged.papers(ids) == rebuilt.papers(ids)
-    assert merged.papers([changed.id])[changed.id].abstract.endswith("binary trees.")
+    assert live.count == rebuilt.count == 6
+    assert live.papers(ids) == rebuilt.papers(ids)
+    assert live.papers([changed.id])[changed.id].abstract.endswith("binary trees.")
     for pid in ids:
-        assert np.allclose(merged.vectors_of([pid])[pid], rebuilt.vectors_of([pid])[pid], atol=1e-6)
-    assert merged.lexical.vocab.keys() == rebuilt.lexical.vocab.keys()
-    for query in ("binary trees", "speculative decoding draft", "sparse autoencoders circuits"):
-        assert dict(merged.lexical.search(query, 6)) == pytest.approx(dict(rebuilt.lexical.search(query, 6)))
+        assert np.allclose(live.vectors_of([pid])[pid], rebuilt.vectors_of([pid])[pid], atol=1e-6)
+    for query in ("binary trees", "speculative decoding draft", "sparse autoencoders circuits", "mesh"):
+        assert dict(live.lexical.search(query, 6)) == pytest.approx(dict(rebuilt.lexical.search(query, 6)))
+        assert [live.lexical.term_idf(t) for t in tokenize(query)] == pytest.approx(
+            [rebuilt.lexical.term_idf(t) for t in tokenize(query)])
+    vector = hashing.encode_one("binary space partitioning meshes")
+    assert dict(live.search(vector, 6)) == pytest.approx(dict(rebuilt.search(vector, 6)))
 
 
 def test_a_reader_follows_an_ingest_by_another_process(tmp_path, embedder):
@@ -122,7 +142,7 @@ def test_a_reader_follows_an_ingest_by_another_process(tmp_path, embedder):
     assert reader.count() == 3
     PaperIndex(tmp_path / "idx", embedder).ingest(papers)
     assert reader.count() == 6
-    assert len(reader.lexical.ids) == 6
+    assert reader.lexical.count == 6
 
 
 def test_a_reader_does_not_wait_for_a_running_first_ingest(tmp_path, embedder):
@@ -132,7 +152,7 @@ def test_a_reader_does_not_wait_for_a_running_first_ingest(tmp_path, embedder):
     index = PaperIndex(tmp_path / "idx", embedder)
     (tmp_path / "idx").mkdir()
     with FileLock(str(tmp_path / "idx" / ".write.lock")):  # as an ingest holds it
-        (tmp_path / "idx" / ".ingesting").touch()
+        Journal(tmp_path / "idx").write(Intent(["2401.00001"]))
         assert index.count() == 0
         assert index.lexical_search("decoding", 5) == []
 
@@ -168,9 +188,10 @@ def test_tokenize_folds_hyphens_plurals_and_stopwords():
 
 def test_a_reader_opening_while_an_ingest_swaps_generations_sees_every_paper(tmp_path, monkeypatch):
     """The race behind "This paper is no longer in the index." in a chat open while
-    `assistant ingest` runs: the reader reads the pointer (generation A), the ingest swaps to B
-    and removes A, the reader opens A. It must read the pointer again, not fall back to an
-    empty index while the ingest still holds the lock."""
+    `assistant ingest` runs: the reader reads the manifest (generation A), the ingest switches
+    to B, the reader opens A's segments. It must notice the switch and open B (which has every
+    paper A has, and the new ones), not stay on A or fall back to an empty index while the
+    ingest still holds the lock."""
     import threading
 
     from assistant.models.hashing import HashingEmbedder
@@ -178,30 +199,30 @@ def test_a_reader_opening_while_an_ingest_swaps_generations_sees_every_paper(tmp
     papers = load_corpus([DATA / "tiny.jsonl"]).papers
     embedder = HashingEmbedder()
     PaperIndex(tmp_path / "idx", embedder).ingest(papers[:3])
-    [first_generation] = (tmp_path / "idx" / "read").glob("gen-*")
+    [first_segment] = (tmp_path / "idx" / "read").glob("seg-*")
     pointer_read, swapped, reader_done = threading.Event(), threading.Event(), threading.Event()
     writer = PaperIndex(tmp_path / "idx", embedder)
-    publish = writer.read_side.publish
+    append = writer.read_side.append
 
-    def publish_then_hold(*args):
+    def append_then_hold(*args):
         pointer_read.wait(30)
-        publish(*args)  # the new generation is live and the old one removed...
+        append(*args)  # the new generation is live...
         swapped.set()
-        reader_done.wait(30)  # ...but the ingest still holds the lock and its marker
+        reader_done.wait(30)  # ...but the ingest still holds the lock and its journal
 
-    monkeypatch.setattr(writer.read_side, "publish", publish_then_hold)
-    opening = Snapshot.__init__
+    monkeypatch.setattr(writer.read_side, "append", append_then_hold)
+    opening = Segment.__init__
 
     def open_late(self, directory, *args, **kwargs):
-        if threading.current_thread().name == "reader" and directory == first_generation:
+        if threading.current_thread().name == "reader" and directory == first_segment:
             pointer_read.set()
-            swapped.wait(30)  # the pointer named A, which goes away before it is opened
+            swapped.wait(30)  # the manifest named generation A; B goes live before A is open
         opening(self, directory, *args, **kwargs)
 
-    monkeypatch.setattr(Snapshot, "__init__", open_late)
+    monkeypatch.setattr(Segment, "__init__", open_late)
     ingest = threading.Thread(target=writer.ingest, args=(papers,))
     ingest.start()
-    while not (tmp_path / "idx" / ".ingesting").exists():
+    while not Journal(tmp_path / "idx").exists():
         time.sleep(0.01)
     seen = {}
 
@@ -219,3 +240,20 @@ def test_a_reader_opening_while_an_ingest_swaps_generations_sees_every_paper(tmp
     assert pointer_read.is_set() and swapped.is_set()  # the race did happen
     assert seen["count"] == 6
     assert seen["papers"] == {p.id for p in papers}
+
+
+def test_a_rebuild_of_many_pages_merges_as_it_goes(tmp_path, monkeypatch):
+    """A rebuild writes a segment per page read back from the store and merges them as it goes
+    (one generation, many merges). Hashing embedder: this is about the files."""
+    from assistant.corpus import Paper
+    from assistant.index import read_side
+    from assistant.models.hashing import HashingEmbedder
+
+    papers = [Paper.create(f"Paper {n} on topic {n % 3}", f"Abstract {n} about topic {n % 3}.") for n in range(10)]
+    index = PaperIndex(tmp_path / "idx", HashingEmbedder())
+    index.ingest(papers)
+    monkeypatch.setattr(read_side, "PAGE", 1)
+    assert index.rebuild() == 10
+    snapshot = Snapshot.open(tmp_path / "idx" / "read")
+    assert len(snapshot.segments) < 10 and snapshot.count == 10
+    assert set(snapshot.papers([p.id for p in papers])) == {p.id for p in papers}

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.cli.common import echo, handle_errors, json_text, make_assistant, progress_printer, secho
+from assistant.cli.ingest import IngestProgress
 from assistant.errors import UsageError
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ def _ensure_index(assistant) -> None:
     if assistant.demo_due():
         echo("Indexing the bundled Daily Papers corpus as a demo (first use; "
              "your first `assistant ingest` replaces it)...", err=True)
-    report = assistant.ensure_index(progress_printer("Embedding"))
+    report = assistant.ensure_index(IngestProgress("Indexing the bundled corpus").update)
     if report:
         echo(f"indexed {report.added} papers in {report.seconds:.1f}s", err=True)
 

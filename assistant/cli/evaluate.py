@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from assistant.cli.common import echo, handle_errors, make_assistant, progress_printer
+from assistant.cli.ingest import IngestProgress
 from assistant.errors import MissingInputError
 
 def _table(summary: dict) -> str:
@@ -129,7 +130,7 @@ def run(ctx, questions, out, limit, ks, models, answer_mode, retrieval):
             seen.add(q.id)
             items.append(q)
     items = items[:limit] if limit else items
-    assistant.ensure_index(progress_printer("Embedding"))
+    assistant.ensure_index(IngestProgress("Indexing the bundled corpus").update)
     out = out or Path("eval-runs") / questions[0].stem
     several = len(ks or [None]) * len(models or [None]) > 1
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from assistant.corpus.paper import Paper, normalise_title
 
 
-def _better(a: Paper, b: Paper) -> Paper:
+def better(a: Paper, b: Paper) -> Paper:
     """The newest version, else the longest abstract; the loser fills missing metadata."""
     if a.version_number != b.version_number:
         winner, loser = (a, b) if a.version_number > b.version_number else (b, a)
@@ -35,7 +35,7 @@ def merge_duplicates(papers: Iterable[Paper]) -> tuple[list[Paper], int]:
         if key not in by_key and title_key in title_to_key:
             key = title_to_key[title_key]
         if key in by_key:
-            by_key[key] = _better(by_key[key], paper)
+            by_key[key] = better(by_key[key], paper)
             merged += 1
         else:
             by_key[key] = paper

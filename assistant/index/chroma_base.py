@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -56,15 +56,18 @@ class ChromaCollectionStore:
             except Exception as exc:  # Chroma raises many types for a damaged store
                 raise IndexUnavailable(
                     f"{self.location}: the index cannot be opened ({type(exc).__name__}: {exc}); "
-                    "run `assistant index clear` and ingest again"
+                    "run `assistant index clear --yes` and ingest again"
                 ) from None
             stored = (self._collection.metadata or {}).get("embedder")
             if stored and stored != self.embedder_name:
                 raise IndexUnavailable(
                     f"{self.location}: index was built with {stored}, not {self.embedder_name}; "
-                    "run `assistant index clear` and ingest again"
+                    "run `assistant index clear --yes` and ingest again"
                 )
         return self._collection
+
+    def refresh(self) -> None:
+        """Read the store afresh on next use (see the embedded store's)."""
 
     def count(self) -> int:
         return self.collection.count()
@@ -109,21 +112,43 @@ class ChromaCollectionStore:
         )
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
 
-    def export(self, page: int = 5000) -> tuple[list[Paper], list[dict], np.ndarray]:
+    def get(self, ids: Sequence[str]) -> tuple[list[Paper], list[dict], np.ndarray]:
+        """The stored papers among `ids`, with their metadata and vectors."""
         papers: list[Paper] = []
         metadatas: list[dict] = []
         vectors: list[np.ndarray] = []
+        for start in range(0, len(ids), 5000):
+            got = self.collection.get(ids=list(ids[start : start + 5000]),
+                                      include=["documents", "metadatas", "embeddings"])
+            self._collect(got, papers, metadatas, vectors)
+        return papers, metadatas, (np.concatenate(vectors) if vectors else np.zeros((0, 0), np.float32))
+
+    def pages(self, size: int = 5000) -> Iterator[tuple[list[Paper], list[dict], np.ndarray]]:
+        """Every stored paper with its metadata and vector, a page at a time (bounded memory)."""
         offset = 0
         while True:
-            got = self.collection.get(include=["documents", "metadatas", "embeddings"], limit=page, offset=offset)
+            got = self.collection.get(include=["documents", "metadatas", "embeddings"], limit=size, offset=offset)
             if not len(got["ids"]):
-                break
-            for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                papers.append(Paper.from_stored(pid, doc or "", meta or {}))
-                metadatas.append(dict(meta or {}))
-            vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+                return
+            papers: list[Paper] = []
+            metadatas: list[dict] = []
+            vectors: list[np.ndarray] = []
+            self._collect(got, papers, metadatas, vectors)
+            yield papers, metadatas, vectors[0]
             offset += len(got["ids"])
-        return papers, metadatas, (np.concatenate(vectors) if vectors else np.zeros((0, 0), np.float32))
+
+    @staticmethod
+    def _collect(got, papers: list, metadatas: list, vectors: list) -> None:
+        if not len(got["ids"]):
+            return
+        for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+            papers.append(Paper.from_stored(pid, doc or "", meta or {}))
+            metadatas.append(dict(meta or {}))
+        vectors.append(np.asarray(got["embeddings"], dtype=np.float32))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self.collection.delete(ids=list(ids))
 
     def clear(self) -> None:
         self.collection  # open first so a missing collection is created, then dropped

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.errors import IndexUnavailable
 from assistant.index.chroma_base import ChromaCollectionStore
 
 
@@ -15,4 +16,30 @@ class EmbeddedChromaStore(ChromaCollectionStore):
 
     def _client_for(self, chromadb, settings):
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._forget_cached_system()  # each store object reads the disk itself, never a stale copy
         return chromadb.PersistentClient(path=str(self.directory / "chroma"), settings=settings)
+
+    def _forget_cached_system(self) -> None:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Popped, not stopped: other objects in this process may still hold the old one.
+        SharedSystemClient._identifier_to_system.pop(str(self.directory / "chroma"), None)
+
+    def refresh(self) -> None:
+        """Forget the open client: the next use reads the store from disk again. Called when the
+        write lock is taken, since another process may have written since: Chroma caches one
+        system per path in a process, and a stale one fails on what others wrote ("Error
+        finding id")."""
+        with self._opening:
+            self._client = self._collection = None
+
+    def clear(self) -> None:
+        try:
+            super().clear()
+        except IndexUnavailable:
+            # Damaged beyond opening: clearing is what the error message told the user to do.
+            import shutil
+
+            self.refresh()
+            self._forget_cached_system()
+            shutil.rmtree(self.directory / "chroma", ignore_errors=True)

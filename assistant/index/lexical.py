@@ -1,190 +1,220 @@
-"""BM25 over titles and abstracts, built at ingest and persisted with the index's read side.
+"""BM25 over titles and abstracts, kept per segment of the read side as raw term counts.
 
-The BM25 weight of every (paper, term) pair is precomputed into a column-compressed matrix, so a
-query is a sum of a few columns: no per-query rebuild, milliseconds at 100k abstracts. Queries
-read the matrix's three arrays with numpy alone: importing scipy costs 0.15 s of a cold start.
+Each segment stores, for every term (by a 64-bit hash of the token), the rows that use it and
+how often (title words count three times). BM25 needs corpus-wide statistics (the number of
+papers, each term's document frequency, the mean length), so the weights are computed at query
+time, for the query's few terms only, over every live segment: adding a segment never rewrites
+another, and the scores are exactly those of one index over all papers. Queries read the
+memory-mapped arrays with numpy alone (no scipy: 0.15 s of a cold start).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Sequence
+import hashlib
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from functools import lru_cache
 
 import numpy as np
 
 from assistant.corpus import Paper
 from assistant.text import tokenize
 
-TITLE_WEIGHT = 3.0  # a title term counts as much as three mentions in the abstract
+TITLE_WEIGHT = 3  # a title term counts as much as three mentions in the abstract
 K1, B = 1.2, 0.75
+TF_MAX = np.iinfo(np.uint16).max
+
+
+@lru_cache(maxsize=1 << 18)
+def term_hash(token: str) -> int:
+    """A token's column key, the same in every process and segment."""
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 @dataclass
 class TermCounts:
-    """Weighted term frequencies as (paper row, term column, count) triples."""
+    """(row, term hash, weighted count) triples of a batch of papers, and each row's length."""
 
-    rows: np.ndarray
-    cols: np.ndarray
+    rows: np.ndarray  # int32
+    terms: np.ndarray  # uint64
+    tf: np.ndarray  # uint16
+    lengths: np.ndarray  # float32, one per row
+
+    @classmethod
+    def of(cls, papers: Sequence[Paper]) -> "TermCounts":
+        rows: list[int] = []
+        terms: list[int] = []
+        tfs: list[int] = []
+        lengths = np.zeros(len(papers), dtype=np.float32)
+        for row, paper in enumerate(papers):
+            counts: dict[int, int] = {}
+            for weight, text in ((TITLE_WEIGHT, paper.title), (1, paper.abstract)):
+                for token in tokenize(text):
+                    key = term_hash(token)
+                    counts[key] = counts.get(key, 0) + weight
+            rows.extend([row] * len(counts))
+            terms.extend(counts)
+            tfs.extend(counts.values())
+            lengths[row] = sum(counts.values())
+        return cls(np.array(rows, dtype=np.int32), np.array(terms, dtype=np.uint64),
+                   np.minimum(np.array(tfs, dtype=np.int64), TF_MAX).astype(np.uint16), lengths)
+
+
+@dataclass
+class Postings:
+    """One segment's term columns: `terms` sorted; column i is postings[indptr[i]:indptr[i+1]]
+    (rows, ascending) with counts in `tf`."""
+
+    terms: np.ndarray
+    indptr: np.ndarray
+    postings: np.ndarray
     tf: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def from_counts(cls, counts: TermCounts) -> "Postings":
+        order = np.lexsort((counts.rows, counts.terms))
+        terms = counts.terms[order]
+        unique, starts = np.unique(terms, return_index=True) if len(terms) else (terms, np.zeros(0, np.int64))
+        indptr = np.append(starts, len(terms)).astype(np.int64)
+        return cls(unique.astype(np.uint64), indptr, counts.rows[order].astype(np.int32),
+                   counts.tf[order].astype(np.uint16), counts.lengths.astype(np.float32))
+
+    def columns(self, keys: np.ndarray) -> list[tuple[int, int] | None]:
+        """(start, end) in `postings` of each key's column, None where the segment lacks it."""
+        at = np.searchsorted(self.terms, keys)
+        out: list[tuple[int, int] | None] = []
+        for key, i in zip(keys, at):
+            if i < len(self.terms) and self.terms[i] == key:
+                out.append((int(self.indptr[i]), int(self.indptr[i + 1])))
+            else:
+                out.append(None)
+        return out
 
 
-def _term_counts(papers: Sequence[Paper], vocab: dict[str, int], terms: list[str]):
-    """Triples for `papers` (rows from 0); new terms are added to `vocab` and `terms`."""
-    rows: list[int] = []
-    cols: list[int] = []
-    tfs: list[float] = []
-    for row, paper in enumerate(papers):
-        counts: dict[int, float] = {}
-        for weight, text in ((TITLE_WEIGHT, paper.title), (1.0, paper.abstract)):
-            for token in tokenize(text):
-                col = vocab.get(token)
-                if col is None:
-                    col = vocab[token] = len(terms)
-                    terms.append(token)
-                counts[col] = counts.get(col, 0.0) + weight
-        rows.extend([row] * len(counts))
-        cols.extend(counts)
-        tfs.extend(counts.values())
-    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64), np.array(tfs, dtype=np.float32)
+@dataclass
+class LexicalPart:
+    """A segment as BM25 sees it: its postings, which rows are live, and its ids."""
+
+    postings: Postings
+    alive: np.ndarray | None  # bool per row; None: every row is live
+    ids_of: Callable[[Sequence[int]], list[str]]
+    row_of: Callable[[str], int | None]
+
+    @property
+    def rows(self) -> int:
+        return len(self.postings.lengths)
 
 
 class LexicalIndex:
-    FILE = "lexical.npz"
-    COUNTS_FILE = "term-counts.npz"
+    """BM25 over live rows of several segments; also the `TermStats` answering asks."""
 
-    def __init__(self, ids: list[str], vocab: dict[str, int], data: np.ndarray, indices: np.ndarray,
-                 indptr: np.ndarray, idf: np.ndarray):
-        self.ids = ids
-        self.vocab = vocab
-        # Papers x terms in CSC form: column t's weights are data[indptr[t]:indptr[t+1]], for
-        # the papers (rows) in the same slice of indices.
-        self.data, self.indices, self.indptr = data, indices, indptr
-        self.idf = idf
-        self.counts: TermCounts | None = None  # what a merge needs; not loaded for questions
-        self._rows: dict[str, int] | None = None
+    def __init__(self, parts: Sequence[LexicalPart]):
+        self.parts = list(parts)
+        live = [p.alive.sum() if p.alive is not None else p.rows for p in self.parts]
+        self.count = int(sum(live))
+        total = sum(float(p.postings.lengths[p.alive].sum() if p.alive is not None else p.postings.lengths.sum())
+                    for p in self.parts)
+        self.avgdl = total / self.count if self.count else 1.0
+        self._df: dict[int, int] = {}
+        self._df_lock = threading.Lock()
 
     @classmethod
     def build(cls, papers: Iterable[Paper]) -> "LexicalIndex":
+        """An index in memory (tests, and answering over a handful of papers)."""
         papers = list(papers)
-        terms: list[str] = []
-        rows, cols, tf = _term_counts(papers, {}, terms)
-        return cls.from_counts([p.id for p in papers], terms, TermCounts(rows, cols, tf))
+        ids = [p.id for p in papers]
+        rows = {pid: i for i, pid in enumerate(ids)}
+        postings = Postings.from_counts(TermCounts.of(papers))
+        return cls([LexicalPart(postings, None, lambda r: [ids[i] for i in r], rows.get)])
 
-    def merged(self, keep: np.ndarray, papers: Sequence[Paper]) -> "LexicalIndex":
-        """This index's rows `keep` (in that order), then `papers`: only the new papers are
-        tokenized, which is most of a rebuild's cost (33 s of 44 at 100k abstracts)."""
-        if self.counts is None:
-            raise ValueError("this index was loaded without its term counts")
-        old = self.counts
-        position = np.full(len(self.ids), -1, dtype=np.int64)
-        position[keep] = np.arange(len(keep))
-        moved = position[old.rows] if len(old.rows) else old.rows
-        kept = moved >= 0
-        terms = list(self.terms)
-        rows, cols, tf = _term_counts(papers, {t: i for i, t in enumerate(terms)}, terms)
-        counts = TermCounts(np.concatenate([moved[kept], rows + len(keep)]),
-                            np.concatenate([old.cols[kept], cols]), np.concatenate([old.tf[kept], tf]))
-        return self.from_counts([self.ids[i] for i in keep] + [p.id for p in papers], terms, counts)
+    # ------------------------------------------------------------------ statistics
+    def _columns(self, key: int) -> list[tuple[LexicalPart, int, int]]:
+        out = []
+        for part in self.parts:
+            [span] = part.postings.columns(np.array([key], dtype=np.uint64))
+            if span is not None:
+                out.append((part, *span))
+        return out
 
-    @classmethod
-    def from_counts(cls, ids: list[str], terms: list[str], counts: "TermCounts") -> "LexicalIndex":
-        """BM25 weights from (paper, term, frequency) triples; terms no paper uses are dropped."""
-        from scipy import sparse
+    def df(self, key: int) -> int:
+        with self._df_lock:
+            if key in self._df:
+                return self._df[key]
+        n = 0
+        for part, start, end in self._columns(key):
+            n += end - start if part.alive is None else int(part.alive[part.postings.postings[start:end]].sum())
+        with self._df_lock:
+            if len(self._df) > 100_000:
+                self._df.clear()
+            self._df[key] = n
+        return n
 
-        n_docs = len(ids)
-        used = np.unique(counts.cols)
-        remap = np.full(len(terms), -1, dtype=np.int64)
-        remap[used] = np.arange(len(used))
-        cols = remap[counts.cols] if len(used) else counts.cols
-        terms = [terms[i] for i in used]
-        rows, tf = counts.rows, counts.tf.astype(np.float64)
-        lengths = np.bincount(rows, weights=tf, minlength=n_docs)
-        df = np.bincount(cols, minlength=len(terms))
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
-        avgdl = float(np.mean(lengths)) if n_docs else 1.0
-        dl = lengths[rows]
-        w = idf[cols] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / (avgdl or 1.0)))
-        matrix = sparse.csc_matrix((w.astype(np.float32), (rows, cols)), shape=(n_docs, len(terms)))
-        matrix.sort_indices()
-        index = cls(ids, {t: i for i, t in enumerate(terms)}, matrix.data, matrix.indices.astype(np.int32),
-                    matrix.indptr.astype(np.int64), idf.astype(np.float32))
-        index.counts = TermCounts(rows.astype(np.int32), cols.astype(np.int32), counts.tf.astype(np.float32))
-        return index
+    def _idf(self, df: int) -> float:
+        return float(np.log1p((self.count - df + 0.5) / (df + 0.5)))
 
-    @property
-    def terms(self) -> list[str]:
-        return sorted(self.vocab, key=self.vocab.get)
+    def term_idf(self, token: str) -> float:
+        """Inverse document frequency; a term no live paper uses counts as the rarest."""
+        df = self.df(term_hash(token))
+        return self._idf(df) if df else float(np.log1p(self.count + 0.5))
 
+    def known(self, token: str) -> bool:
+        return self.df(term_hash(token)) > 0
+
+    # ------------------------------------------------------------------ search
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        cols = sorted({self.vocab[t] for t in tokenize(query) if t in self.vocab})
-        if not cols or not self.ids:
+        keys = sorted({term_hash(t) for t in tokenize(query)})
+        if not keys or not self.count:
             return []
-        spans = [slice(self.indptr[c], self.indptr[c + 1]) for c in cols]
-        rows = np.concatenate([self.indices[s] for s in spans])
-        weights = np.concatenate([self.data[s] for s in spans]).astype(np.float64)
-        scores = np.bincount(rows, weights=weights, minlength=len(self.ids))
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        key_array = np.array(keys, dtype=np.uint64)
+        idf = {key: self._idf(self.df(key)) for key in keys}
+        found: list[tuple[float, int, int]] = []  # (score, part, row)
+        for p, part in enumerate(self.parts):
+            spans = [(key, span) for key, span in zip(keys, part.postings.columns(key_array)) if span]
+            if not spans:
+                continue
+            post = part.postings
+            rows = np.concatenate([post.postings[s:e] for _, (s, e) in spans])
+            tf = np.concatenate([post.tf[s:e] for _, (s, e) in spans]).astype(np.float64)
+            weight = np.concatenate([np.full(e - s, idf[key]) for key, (s, e) in spans])
+            norm = K1 * (1 - B + B * post.lengths[rows].astype(np.float64) / (self.avgdl or 1.0))
+            scores = np.bincount(rows, weights=weight * tf * (K1 + 1) / (tf + norm), minlength=part.rows)
+            if part.alive is not None:
+                scores[~part.alive] = 0.0
+            n = min(k, int(np.count_nonzero(scores)))
+            if n <= 0:
+                continue
+            top = np.argpartition(-scores, n - 1)[:n]
+            found.extend((float(scores[r]), p, int(r)) for r in top)
+        found.sort(key=lambda t: (-t[0], t[1], t[2]))
+        found = found[:k]
+        out: list[tuple[str, float]] = []
+        for p, part in enumerate(self.parts):
+            mine = [(score, row) for score, q, row in found if q == p]
+            if mine:
+                ids = part.ids_of([row for _, row in mine])
+                out.extend((pid, score) for (score, _), pid in zip(mine, ids))
+        out.sort(key=lambda t: -t[1])
+        return out
 
     def matched_share(self, query: str, pid: str) -> float:
         """The share of the query's information (IDF mass; unseen words count as the rarest)
         that paper `pid` contains."""
         terms = set(tokenize(query))
-        if self._rows is None:
-            self._rows = {p: i for i, p in enumerate(self.ids)}
-        row = self._rows.get(pid)
-        if not terms or row is None:
+        if not terms:
             return 0.0
-        found = 0.0
-        for term in terms:
-            col = self.vocab.get(term)
-            if col is not None:
-                papers = self.indices[self.indptr[col] : self.indptr[col + 1]]  # sorted rows
-                at = int(np.searchsorted(papers, row))
-                if at < len(papers) and papers[at] == row:
-                    found += self.term_idf(term)
-        return found / sum(self.term_idf(t) for t in terms)
-
-    def known(self, token: str) -> bool:
-        return token in self.vocab
-
-    def term_idf(self, token: str) -> float:
-        col = self.vocab.get(token)
-        return float(self.idf[col]) if col is not None else float(np.log1p(len(self.ids) + 0.5))
-
-    def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        if self.counts is not None:  # written first: a reader goes by the index file
-            _save_npz(directory / self.COUNTS_FILE, rows=self.counts.rows, cols=self.counts.cols,
-                      tf=self.counts.tf)
-        _save_npz(directory / self.FILE, ids=np.array(self.ids, dtype=str), terms=np.array(self.terms, dtype=str),
-                  idf=self.idf, data=self.data, indices=self.indices, indptr=self.indptr)
-
-    @classmethod
-    def load(cls, directory: Path, counts: bool = False) -> "LexicalIndex | None":
-        """`counts`: also the term counts a merge needs (None when they were never saved)."""
-        path = directory / cls.FILE
-        if not path.exists():
-            return None
-        with np.load(path, allow_pickle=False) as data:
-            index = cls.from_npz(data)
-        if counts and (directory / cls.COUNTS_FILE).exists():
-            with np.load(directory / cls.COUNTS_FILE, allow_pickle=False) as data:
-                index.counts = TermCounts(data["rows"], data["cols"], data["tf"])
-        return index
-
-    @classmethod
-    def from_npz(cls, data) -> "LexicalIndex":
-        terms = data["terms"].tolist()
-        return cls(data["ids"].tolist(), {t: i for i, t in enumerate(terms)}, data["data"],
-                   data["indices"], data["indptr"], data["idf"])
-
-
-def _save_npz(path: Path, **arrays) -> None:
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)  # readers never see a half-written file
+        for part in self.parts:
+            row = part.row_of(pid)
+            if row is None or (part.alive is not None and not part.alive[row]):
+                continue
+            found = 0.0
+            keys = np.array([term_hash(t) for t in terms], dtype=np.uint64)
+            for term, span in zip(terms, part.postings.columns(keys)):
+                if span is not None:
+                    column = part.postings.postings[span[0]:span[1]]  # sorted rows
+                    at = int(np.searchsorted(column, row))
+                    if at < len(column) and column[at] == row:
+                        found += self.term_idf(term)
+            return found / sum(self.term_idf(t) for t in terms)
+        return 0.0

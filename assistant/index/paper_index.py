@@ -1,30 +1,36 @@
 """`PaperIndex`: what the rest of the code asks of the index.
 
 The store of record (Chroma, embedded or a server) holds papers and vectors; questions read the
-read side written after each ingest (`read_side.py`, `snapshot.py`), so they never import
-chromadb. Ingest (`ingest.py`) writes both.
+read side that each ingest appends to (`read_side.py`, `snapshot.py`), so they never import
+chromadb. Ingest (`ingest.py`) writes both. A read that meets a damaged read-side file rebuilds
+the read side from the store and is answered from the rebuilt one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from assistant.corpus import Paper
+from assistant.errors import IndexUnavailable
 from assistant.index import ingest as ingesting
-from assistant.index.ingest import IngestReport, ProgressFn
+from assistant.index.ingest import SLICE, IngestReport, ProgressFn
 from assistant.index.lexical import LexicalIndex
 from assistant.index.read_side import ReadSide
 from assistant.index.snapshot import Snapshot
 from assistant.index.store import PaperStore, open_store
 from assistant.models import Embedder
 
+# What numpy and SQLite raise on a file that changed under them (truncated, overwritten).
+READ_ERRORS = (sqlite3.DatabaseError, OSError, ValueError, IndexError, KeyError)
+
 
 class PaperIndex:
     def __init__(self, directory: Path, embedder: Embedder, vector_search: str = "exact",
-                 chroma_url: str | None = None, store: PaperStore | None = None):
+                 chroma_url: str | None = None, store: PaperStore | None = None, slice_size: int = SLICE):
         """`store`: the store of record to use (default: Chroma in `directory`, or the server
         at `chroma_url`)."""
         self.directory = directory
@@ -32,21 +38,41 @@ class PaperIndex:
         self.store = store or open_store(directory, embedder.name, chroma_url)
         self.read_side = ReadSide(directory, self.store, embedder.name)
         self.vector_search = vector_search  # "exact": the read side's matrix; "chroma": its HNSW
+        self.slice_size = slice_size
 
     def snapshot(self) -> Snapshot:
         return self.read_side.current()
+
+    def _read(self, job: Callable[[Snapshot], object]):
+        snapshot = self.snapshot()
+        try:
+            return job(snapshot)
+        except READ_ERRORS as exc:
+            healed = self.read_side.damaged(f"{type(exc).__name__}: {exc}")
+            try:
+                return job(healed)
+            except READ_ERRORS as again:
+                raise IndexUnavailable(f"{self.directory}: the index's read side cannot be read ({again}); "
+                                       "run `assistant index rebuild`") from None
 
     @property
     def lexical(self) -> LexicalIndex:
         return self.snapshot().lexical
 
     # ------------------------------------------------------------------ writing
-    def ingest(self, papers: Sequence[Paper], on_progress: ProgressFn | None = None) -> IngestReport:
+    def ingest(self, papers: Iterable[Paper], on_progress: ProgressFn | None = None,
+               position: Callable[[], tuple[int, int]] | None = None) -> IngestReport:
         """Embed only new or changed papers; re-running on the same input changes nothing."""
-        return ingesting.ingest(self.store, self.read_side, self.embedder, papers, on_progress)
+        return ingesting.ingest(self.store, self.read_side, self.embedder, papers, on_progress, position,
+                                self.slice_size)
 
     def clear(self) -> int:
         return ingesting.clear(self.store, self.read_side)
+
+    def rebuild(self) -> int:
+        """The read side again from the store (`assistant index rebuild`)."""
+        with self.read_side.write_lock():
+            return self.read_side.rebuild()
 
     # ------------------------------------------------------------------ reading
     def count(self) -> int:
@@ -56,13 +82,13 @@ class PaperIndex:
         """(id, cosine) pairs, best first; `years` limits to papers dated within (from, to)."""
         if self.vector_search == "chroma":
             return self.store.query(vector, k, years)
-        return self.snapshot().search(vector, k, years)
+        return self._read(lambda s: s.search(vector, k, years))
 
     def lexical_search(self, query: str, k: int):
-        return self.lexical.search(query, k)
+        return self._read(lambda s: s.lexical.search(query, k))
 
     def papers(self, ids: Sequence[str]) -> dict[str, Paper]:
-        return self.snapshot().papers(ids) if ids else {}
+        return self._read(lambda s: s.papers(ids)) if ids else {}
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        return self.snapshot().vectors_of(ids) if ids else {}
+        return self._read(lambda s: s.vectors_of(ids)) if ids else {}

@@ -1,37 +1,53 @@
-"""The read side's lifecycle: which generation questions read, and keeping it in step with the
-store of record.
+"""The read side's lifecycle: which generation questions read, keeping it in step with the
+store of record, and healing it.
 
 Questions read a `Snapshot` (see `snapshot.py`); this decides which one. It reopens the live
-generation when another process has ingested, rebuilds it from the store when it is missing,
-from another format, or left behind by an interrupted ingest (or, with a shared server, by
-another machine's ingest), and writes the next generation at the end of each ingest: merged
-into the last one when it is sound, else rebuilt from the store.
+generation when another process has written, and repairs it when needed:
+- a journal left by a killed ingest (`journal.py`): the few papers it names are re-read from the
+  store;
+- a read side that is missing, from an older version, built with another embedder, or damaged
+  (a file missing, truncated or changed): rebuilt from the store, with one line on stderr;
+- with a shared server, another machine's ingest: rebuilt from the server.
+It never blocks a reader on a running ingest: while one holds the write lock, readers keep the
+last generation. Ingest appends each slice it writes to the store as a new segment.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import shutil
+import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from assistant.corpus import Paper
 from assistant.errors import IndexUnavailable
-from assistant.index.lexical import LexicalIndex
-from assistant.index.snapshot import POINTER, Snapshot
+from assistant.index import compaction
+from assistant.index.journal import Intent, Journal
+from assistant.index.lexical import Postings, TermCounts
+from assistant.index.segment import Damaged, Segment, paper_row, read_rows, write_rows, write_segment
+from assistant.index.snapshot import MANIFEST, OLD_POINTER, Missing, Snapshot, read_manifest, write_manifest
 from assistant.index.store import PaperStore
 
 SERVER_CHECK_S = 5.0  # how often a reader asks a shared server whether others ingested
+PAGE = 5000  # papers read back from the store per segment when rebuilding
+
+
+def _stderr(message: str) -> None:
+    print(f"assistant: warning: {message}", file=sys.stderr, flush=True)
 
 
 class ReadSide:
-    def __init__(self, directory: Path, store: PaperStore, embedder_name: str):
+    def __init__(self, directory: Path, store: PaperStore, embedder_name: str,
+                 notify: Callable[[str], None] | None = None):
         self.directory = directory
         self.store = store
         self.embedder_name = embedder_name
+        self.notify = notify or _stderr  # one line to the user when the read side is rebuilt
+        self.journal = Journal(directory)
         self._snapshot: Snapshot | None = None
         self._snapshot_key: tuple | None = None
         self._server_checked = float("-inf")  # when a shared server was last asked for news
@@ -42,12 +58,6 @@ class ReadSide:
     def root(self) -> Path:
         return self.directory / "read"
 
-    @property
-    def marker(self) -> Path:
-        # Present from an ingest's first write to the store until its generation is live: found
-        # with the write lock free, it means an ingest was interrupted and the read side is behind.
-        return self.directory / ".ingesting"
-
     def write_lock(self):
         # Chroma is not safe with two processes writing one directory: serialise writers.
         from filelock import FileLock
@@ -57,97 +67,233 @@ class ReadSide:
 
     def _pointer_key(self) -> tuple | None:
         try:
-            stat = (self.root / POINTER).stat()
+            stat = (self.root / MANIFEST).stat()
         except FileNotFoundError:
             return None
-        return (stat.st_ino, stat.st_mtime_ns)
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
     # ------------------------------------------------------------------ reading
     def current(self) -> Snapshot:
-        """The live generation, reopened when another process has ingested since, healed when
-        it is behind the store. Never blocks on a running ingest."""
+        """The live generation, reopened when another process has written since, repaired
+        when it needs it. Never blocks on a running ingest."""
         with self._lock:
             key = self._pointer_key()
             if self._snapshot is None or key != self._snapshot_key:
-                opened = Snapshot.open(self.root) if key else None
-                sound = opened is not None and opened.embedder == self.embedder_name
-                self._snapshot, self._snapshot_key = (opened, key) if sound else (None, None)
-            if self._snapshot is None or self.marker.exists():
+                problem = None
+                try:
+                    opened = Snapshot.open(self.root)
+                    if opened.embedder != self.embedder_name:
+                        problem = f"was built with {opened.embedder}, not {self.embedder_name}"
+                except (Missing, Damaged) as exc:
+                    opened, problem = None, _problem(exc)
+                if problem is None:
+                    self._snapshot, self._snapshot_key = opened, key
+                else:
+                    self._snapshot = self._heal()
+                    self._snapshot_key = self._pointer_key()
+            if self.journal.exists():
                 self._snapshot = self._heal()
-                self._snapshot_key = self._pointer_key() if self._snapshot.directory else None
+                self._snapshot_key = self._pointer_key()
             if self.store.shared and time.monotonic() - self._server_checked >= SERVER_CHECK_S:
                 self._follow_server()
+            return self._snapshot
+
+    def damaged(self, reason: str) -> Snapshot:
+        """A read failed on the current generation's files: rebuild it (if no ingest runs)."""
+        with self._lock:
+            self._snapshot = self._heal(force=f"is damaged ({reason})")
+            self._snapshot_key = self._pointer_key()
             return self._snapshot
 
     def _follow_server(self) -> None:
         self._server_checked = time.monotonic()
         try:
-            current = self.store.generation()
+            token = self.store.generation()
         except Exception:  # the server is down: the local read side still answers
             return
-        if current != self._snapshot.source:
-            self._snapshot = self._heal(source=current)
+        if token != self._snapshot.source:
+            self._snapshot = self._heal(source=token)
             self._snapshot_key = self._pointer_key()
 
-    def _heal(self, source: str | None = None) -> Snapshot:
-        """Rebuild under the write lock, unless someone else did meanwhile; `source`: the store
-        generation the read side must have been built from."""
+    def _heal(self, force: str | None = None, source: str | None = None) -> Snapshot:
+        """Repair under the write lock; while someone else holds it (an ingest), keep reading
+        the last generation rather than block a UI thread for the length of an ingest."""
         from filelock import Timeout
 
         try:
             with self.write_lock().acquire(timeout=0):
-                # Re-check under the lock: another process may have rebuilt it meanwhile.
-                fresh = Snapshot.open(self.root)
-                if (fresh is None or self.marker.exists() or fresh.embedder != self.embedder_name
-                        or (source is not None and fresh.source != source)):
-                    self.rebuild()
-                    self.marker.unlink(missing_ok=True)
-                    fresh = Snapshot.open(self.root)
-                if fresh is None:
-                    raise IndexUnavailable(f"{self.root}: the index's read side cannot be written")
-                return fresh
+                return self.prepare(force=force, source=source)
         except Timeout:
-            # An ingest is running: keep reading the last generation (empty before the first
-            # one) rather than block a UI thread for the length of an ingest.
-            return self._snapshot or Snapshot(None, 0, self.embedder_name)
+            if self._snapshot is not None:
+                return self._snapshot
+            try:
+                return Snapshot.open(self.root)
+            except (Missing, Damaged):
+                return Snapshot.empty(self.embedder_name)
 
     # ------------------------------------------------------------------ writing (under the write lock)
-    def rebuild(self, source: str | None = None) -> None:
-        """A new generation from everything in the store."""
+    def prepare(self, force: str | None = None, source: str | None = None) -> Snapshot:
+        """The live generation, sound and complete, before anything is written: a killed
+        writer's journal replayed, a damaged or outdated read side rebuilt. Holds the lock."""
+        self.store.refresh()
+        intent = self.journal.read()
+        problem = force
+        snapshot = None
+        if problem is None:
+            try:
+                snapshot = Snapshot.open(self.root)
+                if snapshot.embedder != self.embedder_name:
+                    problem = f"was built with {snapshot.embedder}, not {self.embedder_name}"
+                elif source is not None and snapshot.source != source:
+                    problem = ""  # another machine wrote to the shared store: not news to the user
+            except (Missing, Damaged) as exc:
+                problem = _problem(exc)
+        if problem is None and intent is not None and intent.rebuild:
+            problem = "was being rebuilt when it was interrupted"
+        if problem is not None:
+            fresh = isinstance(problem, _Fresh)
+            if problem and not (fresh and self.store.count() == 0):
+                self.notify(f"{self.directory}: the index's read side {problem}; rebuilding it from the store")
+            self.rebuild(source)
+            return Snapshot.open(self.root)
+        if intent is not None:
+            self.replay(intent, snapshot)
+            return Snapshot.open(self.root)
+        return snapshot
+
+    def replay(self, intent: Intent, snapshot: Snapshot) -> None:
+        """Bring the papers a killed writer named to what the store holds."""
+        ids = list(dict.fromkeys(intent.ids + intent.removed))
+        papers, metadatas, vectors = self.store.get(ids)
+        found = {p.id for p in papers}
+        self.append(papers, metadatas, vectors, removed=[i for i in ids if i not in found], snapshot=snapshot)
+        self.journal.clear()
+
+    def rebuild(self, source: str | None = None) -> int:
+        """A new read side from everything in the store, written beside the old one and switched
+        in at the end; memory stays bounded (a page of papers at a time, merged as it goes)."""
+        self.journal.write(Intent(rebuild=True))
         if source is None and self.store.shared:
             # Read before the export: a write that lands during it sets a newer generation after.
             source = self.store.generation()
-        papers, metadatas, vectors = self.store.export()
-        Snapshot.write(self.root, self.embedder_name, papers, metadatas, vectors, source=source or "")
-        (self.directory / LexicalIndex.FILE).unlink(missing_ok=True)  # where older versions kept BM25
-
-    def base(self) -> Snapshot | None:
-        """What the next generation can be merged into: none after an interrupted ingest."""
-        return None if self.marker.exists() else Snapshot.open(self.root)
-
-    def publish(self, base: Snapshot | None, todo: Sequence[Paper], vectors: np.ndarray) -> None:
-        """The last generation with `todo` replacing or joining its rows: no read-back from the
-        store, and BM25 tokenizes only `todo`. From the store when there is no sound base."""
-        if self.store.shared:
-            # Others may have written since the last generation; mark this write, then read
-            # everything back (see rebuild for the order).
-            self.rebuild(self.store.mark_generation())
-            return
-        if base is None or base.embedder != self.embedder_name:
-            self.rebuild()
-            return
+        self.root.mkdir(parents=True, exist_ok=True)
         try:
-            papers, metadatas, old_vectors = base.records()
-            replaced = {p.id for p in todo}
-            keep = np.array([i for i, p in enumerate(papers) if p.id not in replaced], dtype=np.int64)
-            lexical = base.merged_lexical(keep, todo)
-        except (OSError, ValueError, sqlite3.Error):  # a damaged generation: the store has it all
-            self.rebuild()
-            return
-        Snapshot.write(
-            self.root, self.embedder_name,
-            [papers[i] for i in keep] + list(todo),
-            [metadatas[i] for i in keep] + [p.to_metadata() for p in todo],
-            np.concatenate([old_vectors[keep], vectors]) if len(keep) else vectors,
-            lexical,
-        )
+            previous = read_manifest(self.root)[0]
+        except (Missing, Damaged):
+            previous = {}
+        generation = int(previous.get("generation", 0)) + 1
+        entries: list[dict] = []
+        opened: dict[str, Segment] = {}
+        for number, (papers, metadatas, vectors) in enumerate(self.store.pages(PAGE)):
+            if papers:
+                entry = self._write(papers, metadatas, vectors, f"seg-{generation:010d}-r{number:06d}")
+                entries.append(entry)
+                entries = self._compact(entries, opened, generation)
+        manifest = {"generation": generation, "embedder": self.embedder_name, "source": source or "",
+                    "segments": entries}
+        write_manifest(self.root, manifest)
+        self._cleanup(manifest)
+        for old in [self.root / OLD_POINTER, self.directory / "lexical.npz", self.directory / ".ingesting"]:
+            old.unlink(missing_ok=True)
+        for old in self.root.glob("gen-*"):  # format 1 generations
+            shutil.rmtree(old, ignore_errors=True)
+        self.journal.clear()
+        return sum(int(e["rows"]) - int(e.get("deleted_count", 0)) for e in entries)
+
+    def append(self, papers: Sequence[Paper], metadatas: Sequence[dict], vectors: np.ndarray,
+               removed: Sequence[str] = (), snapshot: Snapshot | None = None) -> None:
+        """Make `papers` live (replacing any older rows of the same ids) and `removed` gone, as
+        one new generation: a new segment, new deletion files, then merges if a level is full."""
+        snapshot = snapshot or Snapshot.open(self.root)
+        manifest = snapshot.manifest
+        generation = int(manifest.get("generation", 0)) + 1
+        gone: dict[int, list[int]] = {}
+        for p, row in snapshot.locate([p.id for p in papers] + list(removed)).values():
+            gone.setdefault(p, []).append(row)
+        entries = []
+        for p, entry in enumerate(manifest["segments"]):
+            entry = dict(entry)
+            if p in gone:
+                directory = self.root / entry["name"]
+                old = read_rows(directory / entry["deleted"]).tolist() if entry.get("deleted") else []
+                name = f"del-{generation:010d}.i32"
+                rows = set(old) | set(gone[p])
+                entry.update(deleted=name, deleted_count=len(rows), deleted_crc=write_rows(directory / name, rows))
+            entries.append(entry)
+        if papers:
+            entries.append(self._write(papers, metadatas, vectors, f"seg-{generation:010d}-a"))
+        opened = {s.name: s for s in snapshot.segments}
+        entries = self._compact(entries, opened, generation)
+        new = {"generation": generation, "embedder": self.embedder_name, "source": snapshot.source,
+               "segments": entries}
+        write_manifest(self.root, new)
+        self._cleanup(new)
+
+    def clear(self) -> None:
+        self.journal.write(Intent(rebuild=True))
+        self.store.clear()
+        self.rebuild()
+
+    # ------------------------------------------------------------------ helpers
+    def _write(self, papers: Sequence[Paper], metadatas: Sequence[dict], vectors: np.ndarray, name: str) -> dict:
+        tmp = self.root / f".tmp-{name}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        vectors = np.asarray(vectors, dtype=np.float32)
+        meta = write_segment(tmp, vectors.shape[1], [paper_row(p, m) for p, m in zip(papers, metadatas)],
+                             vectors, Postings.from_counts(TermCounts.of(papers)))
+        tmp.rename(self.root / name)
+        return {"name": name, "rows": meta["rows"]}
+
+    def _compact(self, entries: list[dict], opened: dict[str, Segment], generation: int) -> list[dict]:
+        step = 0
+        while True:
+            live = [(int(e["rows"]), int(e["rows"]) - int(e.get("deleted_count", 0))) for e in entries]
+            group = compaction.plan(live)
+            if group is None:
+                return entries
+            inputs = [entries[i] for i in group]
+            segments, alive = [], []
+            for entry in inputs:
+                directory = self.root / entry["name"]
+                segment = opened.get(entry["name"]) or Segment(directory)
+                opened[entry["name"]] = segment
+                segments.append(segment)
+                keep = np.ones(segment.rows, dtype=bool)
+                if entry.get("deleted"):
+                    keep[read_rows(directory / entry["deleted"])] = False
+                alive.append(keep)
+            step += 1
+            name = f"seg-{generation:010d}-m{step:03d}"
+            while (self.root / name).exists():  # a rebuild merges many times in one generation
+                step += 1
+                name = f"seg-{generation:010d}-m{step:03d}"
+            tmp = self.root / f".tmp-{name}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            meta = compaction.merge(tmp, segments, alive)
+            tmp.rename(self.root / name)
+            merged = {"name": name, "rows": meta["rows"]}
+            entries = [merged if i == group[0] else e for i, e in enumerate(entries) if i == group[0] or i not in group]
+
+    def _cleanup(self, manifest: dict) -> None:
+        """Remove what the live manifest no longer names (readers keep their open files)."""
+        live = {e["name"]: e.get("deleted") for e in manifest["segments"]}
+        for path in self.root.iterdir():
+            if path.name in live:
+                for old in path.glob("del-*"):
+                    if old.name != live[path.name]:
+                        old.unlink(missing_ok=True)
+            elif path.name.startswith(("seg-", ".tmp-", "gen-")) and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+class _Fresh(str):
+    """No read side yet: not worth a warning when the store is empty too."""
+
+
+def _problem(exc: Exception) -> str:
+    text = str(exc)
+    if isinstance(exc, Missing):
+        if text == "an older format":
+            return "was written by an older version"
+        return _Fresh("is missing")
+    return f"is damaged ({text})"

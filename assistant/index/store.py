@@ -7,7 +7,7 @@ index's read side (`read_side.py`) is local either way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +24,9 @@ class PaperStore(Protocol):
 
     def count(self) -> int: ...
 
+    def refresh(self) -> None:
+        """Read the store afresh on next use (another process may have written)."""
+
     def generation(self) -> str:
         """The token the last ingest left ("" for a store nobody else writes)."""
 
@@ -39,8 +42,13 @@ class PaperStore(Protocol):
               ) -> list[tuple[str, float]]:
         """(id, cosine similarity) pairs from the store's own (approximate) index, best first."""
 
-    def export(self) -> tuple[list[Paper], list[dict], np.ndarray]:
-        """Every paper with its stored metadata and vector."""
+    def get(self, ids: Sequence[str]) -> tuple[list[Paper], list[dict], np.ndarray]:
+        """The stored papers among `ids`, with their stored metadata and vectors."""
+
+    def pages(self, size: int = 5000) -> Iterator[tuple[list[Paper], list[dict], np.ndarray]]:
+        """Every paper with its stored metadata and vector, a page at a time."""
+
+    def delete(self, ids: Sequence[str]) -> None: ...
 
     def clear(self) -> None: ...
 

@@ -15,6 +15,19 @@ from assistant.errors import ModelUnavailable
 
 EMBEDDER_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
+CPU_BATCH = 32
+GPU_BATCH = 256  # fp16 MiniLM on one GPU: large batches keep it busy
+
+
+def resolve_device(requested: str | None) -> str:
+    """The torch device to embed on: `requested`, or cuda when there is one."""
+    import torch
+
+    if requested in (None, "", "auto"):
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if requested.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelUnavailable(f"device {requested!r}: torch finds no CUDA device here; use cpu")
+    return requested
 
 
 def minilm_dir() -> Path:
@@ -46,9 +59,9 @@ class MiniLMEmbedder:
 
     name = EMBEDDER_NAME
 
-    def __init__(self, device: str | None = None, batch_size: int = 32):
-        self.device = device
-        self.batch_size = batch_size
+    def __init__(self, device: str | None = None, batch_size: int | None = None):
+        self.device = device  # None: cuda when there is one, else cpu
+        self.batch_size = batch_size  # None: CPU_BATCH, or GPU_BATCH on a GPU
         self._model = None
         self._lock = threading.Lock()
 
@@ -66,14 +79,12 @@ class MiniLMEmbedder:
 
                 hf_logging.disable_progress_bar()  # its weight-loading bar would garble ours
 
-                device = self.device
-                if device is None:
-                    import torch
-
-                    device = "cuda" if torch.cuda.is_available() else "cpu"
+                device = resolve_device(self.device)
                 model = SentenceTransformer(str(minilm_dir()), device=device)
                 if device.startswith("cuda"):
-                    model.half()
+                    model.half()  # fp16: twice the throughput; within 1e-3 cosine of fp32
+                self.device = device
+                self.batch_size = self.batch_size or (GPU_BATCH if device.startswith("cuda") else CPU_BATCH)
                 self._model = model
         return self._model
 

@@ -29,7 +29,7 @@ class Retriever:
         """A question that names a paper ("What does SpecTr ...") wants that paper first: an
         exact name match outranks any fusion of similarities."""
         lexical = self.index.lexical
-        n = max(1, len(lexical.ids))
+        n = max(1, lexical.count)
         rare = float(np.log1p((n - NAME_MAX_DF + 0.5) / (NAME_MAX_DF + 0.5)))
         named = {pid for pid, paper in papers.items()
                  if names_paper(query, paper, lambda t: lexical.term_idf(t) >= rare)}

@@ -145,7 +145,7 @@ class ChatApp(App):
                 from assistant.service import Assistant
 
                 assistant = Assistant(self.settings, self.paths)
-                assistant.ensure_index(lambda done, total: self._state_from_thread(f"indexing {done}/{total}"))
+                assistant.ensure_index(lambda p: self._state_from_thread(f"indexing {p.embedded}/{p.to_embed}"))
                 self.assistant = assistant
             self.papers_indexed = self.assistant.stats()["papers"]
             self._state_from_thread("loading model")
@@ -532,8 +532,9 @@ class ChatApp(App):
             return
         try:
             corpus = self.assistant.load([Path(raw).expanduser()])
-            replaced_demo = bool(corpus.papers) and self.assistant.holds_demo()
-            report = self.assistant.ingest(corpus, lambda d, t: self._state_from_thread(f"indexing {d}/{t}"))
+            had_demo = self.assistant.holds_demo()
+            report = self.assistant.ingest(corpus, lambda p: self._state_from_thread(f"indexing {p.embedded}/{p.to_embed}"))
+            replaced_demo = had_demo and not self.assistant.holds_demo()
         except AssistantError as error:
             self.call_from_thread(self.notify, str(error), title="Not indexed", severity="error", timeout=20)
         else:
