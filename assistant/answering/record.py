@@ -70,6 +70,7 @@ class AnswerRecord:
     extractive: bool = False
     relevance: float | None = None
     model: str | None = None
+    cut_off: bool = False  # the model's stream broke off; the answer is what was verified of it
     timings: TimingsRecord = field(default_factory=TimingsRecord)
 
     def citation(self, ref: int) -> CitationRecord | None:
@@ -99,5 +100,6 @@ class AnswerRecord:
             extractive=bool(data.get("extractive", False)),
             relevance=data.get("relevance"),
             model=data.get("model"),
+            cut_off=bool(data.get("cut_off", False)),
             timings=_build(TimingsRecord, data.get("timings")),
         )

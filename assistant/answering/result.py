@@ -38,6 +38,7 @@ class Timings:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     decode_s: float | None = None  # from the first generated token to the last
+    cut_off: str | None = None  # why generation stopped before the model finished (a broken stream)
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -62,6 +63,11 @@ class Answer:
     model: str | None = None
     timings: Timings = field(default_factory=Timings)
 
+    @property
+    def cut_off(self) -> bool:
+        """The model's stream broke off: the text is what was verified of what came."""
+        return self.timings.cut_off is not None
+
     def record(self) -> AnswerRecord:
         """The stored form: ids and titles instead of whole papers, figures rounded."""
         t = self.timings
@@ -79,6 +85,7 @@ class Answer:
             extractive=self.extractive,
             relevance=_round(self.relevance, 4),
             model=self.model,
+            cut_off=self.cut_off,
             timings=TimingsRecord(round(t.retrieve_s, 3), _round(t.ttft_s, 3), round(t.total_s, 3),
                                   t.prompt_tokens, t.completion_tokens, _round(t.decode_s, 3),
                                   _round(t.tokens_per_s, 2)),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from assistant.cli.common import handle_errors, make_assistant, progress_printer
-from assistant.errors import UsageError
+from assistant.errors import ModelUnavailable, UsageError
 
 if TYPE_CHECKING:
     from assistant.answering import AnswerRecord
@@ -100,13 +100,16 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
         streamed.append(piece)
         click.echo(piece, nl=False)
 
-    answer = assistant.ask(question, k, history=turns, on_token=on_token if stream else None).record()
+    result = assistant.ask(question, k, history=turns, on_token=on_token if stream else None)
+    answer = result.record()
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-        return
-    if stream and streamed:
-        click.echo()
-    _print_answer(answer, shown="".join(streamed) if stream else None)
+    else:
+        if stream and streamed:
+            click.echo()
+        _print_answer(answer, shown="".join(streamed) if stream else None)
+    if result.cut_off:  # the answer above is what was verified before the model server broke off
+        raise ModelUnavailable(f"{result.timings.cut_off}; the answer is cut off")
 
 
 def _print_answer(answer: AnswerRecord, shown: str | None) -> None:
