@@ -149,6 +149,18 @@ async def level(url: str, clients: int, pool: list[str], offset: int) -> dict:
     }
 
 
+async def searches_alone(url: str, n: int = 20) -> dict:
+    """The reference: the same searches with no ask running."""
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        for i in range(n):
+            begin = time.perf_counter()
+            response = await client.get("/v1/search", params={"q": ["sparse autoencoders", "mesh"][i % 2], "k": 5})
+            response.raise_for_status()
+            latencies.append((time.perf_counter() - begin) * 1000)
+    return {"search_p50_ms": pct(latencies, 50), "search_p95_ms": pct(latencies, 95)}
+
+
 def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT)
 
@@ -175,6 +187,7 @@ def main() -> None:
         env["ASSISTANT_INDEX_DIR"] = str(args.index_dir)
     threads = str(os.cpu_count() or 2)
     processes = []
+    idle: dict = {}
     try:
         serve = [str(BIN / "assistant")]
         if args.split:
@@ -192,6 +205,8 @@ def main() -> None:
         wait_ready(f"{url}/healthz", processes[-1], "assistant serve", deadline_s=900)
         pool = questions()
         asyncio.run(level(url, 1, pool[-1:], 0))  # warm-up (model load, prompt cache): not counted
+        idle = asyncio.run(searches_alone(url))
+        print(json.dumps({"searches alone": idle}), flush=True)
         figures, offset = [], 0
         for clients in LEVELS:
             figures.append(asyncio.run(level(url, clients, pool, offset)))
@@ -202,7 +217,8 @@ def main() -> None:
             stop(process)
     load = os.getloadavg()
     report = {"deployment": "split (llama_cpp.server)" if args.split else "single process",
-              "cpus": os.cpu_count(), "loadavg_after": [round(x, 2) for x in load], "levels": figures}
+              "cpus": os.cpu_count(), "loadavg_after": [round(x, 2) for x in load], "searches_alone": idle,
+              "levels": figures}
     print()
     print(f"{'clients':>7} {'asks':>5} {'lost':>5} {'answers/s':>9} {'tok/s':>6} {'TTFT p50/p95 s':>15} "
           f"{'answer p50/p95 s':>17} {'search p50/p95 ms':>18}")
@@ -210,6 +226,7 @@ def main() -> None:
         print(f"{f['clients']:>7} {f['requests']:>5} {f['failed']:>5} {f['answers_per_s']:>9} {f['tokens_per_s']:>6} "
               f"{f['ttft_p50_s']:>7}/{f['ttft_p95_s']:<7} {f['answer_p50_s']:>8}/{f['answer_p95_s']:<8} "
               f"{f['search_p50_ms']:>8}/{f['search_p95_ms']:<8}")
+    print(f"searches with no ask running: p50 {idle['search_p50_ms']} ms, p95 {idle['search_p95_ms']} ms")
     print(f"load average after: {report['loadavg_after']}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))

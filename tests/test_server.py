@@ -398,6 +398,15 @@ def test_huge_bodies_are_refused_with_413(server):
     assert streamed.status_code == 413 and "over 1048576 bytes" in streamed.json()["error"]["message"]
 
 
+def test_uploads_over_the_limit_are_refused_and_nothing_is_written(tmp_path):
+    assistant = service(tmp_path / "idx", ScriptedGenerator(REPLY))
+    with running_app(create_app(assistant, ServerOptions(max_upload=4096))) as url:
+        response = httpx.post(f"{url}/v1/ingest", files={"file": ("big.jsonl", (DATA / "tiny.jsonl").read_bytes())},
+                              timeout=TIMEOUT)
+    assert response.status_code == 413 and "over 4096 bytes" in response.json()["error"]["message"]
+    assert assistant.index.count() == 0
+
+
 def test_an_api_key_is_required_when_set(tiny_index):
     app = create_app(service(tiny_index, ScriptedGenerator(REPLY)), ServerOptions(api_key="s3cret"))
     with running_app(app) as url:

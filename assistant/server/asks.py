@@ -100,8 +100,13 @@ class AskQueue:
 
         job.future = loop.run_in_executor(self.pool, work)
         self.jobs.add(job)
-        job.future.add_done_callback(lambda _: self.jobs.discard(job))
+        job.future.add_done_callback(lambda future: self._finished(job, future))
         return job
+
+    def _finished(self, job: AskJob, future: asyncio.Future) -> None:
+        self.jobs.discard(job)
+        if not future.cancelled():
+            future.exception()  # retrieved: a job whose client left has nobody else to read it
 
     def shutdown(self) -> None:
         for job in list(self.jobs):
