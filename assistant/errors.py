@@ -45,6 +45,10 @@ class ModelUnavailable(AssistantError):
     exit_code = ExitCode.UNAVAILABLE
 
 
+class StreamCutOff(ModelUnavailable):
+    """A model server's stream stopped after it had started: what came is kept, marked cut off."""
+
+
 class IndexUnavailable(AssistantError):
     exit_code = ExitCode.UNAVAILABLE
 

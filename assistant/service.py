@@ -219,6 +219,12 @@ class Assistant:
     @property
     def generator(self) -> Generator:
         with self._parts_lock:
+            if self._generator is None and self.settings.llm_url:
+                from assistant.models.openai_server import OpenAIServerGenerator
+
+                s = self.settings
+                self._generator = OpenAIServerGenerator(s.llm_url, s.llm_api_key, s.llm_model, s.n_ctx,
+                                                        s.llm_timeout)
             if self._generator is None:
                 from assistant.models.gguf import resolve_model
                 from assistant.models.llama import LlamaGenerator
@@ -238,6 +244,10 @@ class Assistant:
         """Switch the GGUF model; it loads on the next question (or `load_model`)."""
         from assistant.models.gguf import resolve_model
 
+        if self.settings.llm_url:
+            from assistant.errors import UsageError
+
+            raise UsageError(f"the model is served by {self.settings.llm_url}: choose it there (llm_model)")
         path = resolve_model(spec, self.paths)
         current = self._generator
         if current is not None:

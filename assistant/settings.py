@@ -40,6 +40,19 @@ class Settings(BaseSettings):
         description="CPU threads for llama.cpp (its own default is half the cores).",
     )
     n_gpu_layers: int = Field(0, description="Layers to offload to a GPU (-1: all).")
+    llm_url: str | None = Field(
+        None, description="An OpenAI-compatible model server's base URL (llama.cpp's llama-server, vLLM, "
+        "`python -m llama_cpp.server`), e.g. http://gpu-box:8080/v1: the model runs there instead of "
+        "in-process. Evidence selection, verification and refusal stay here.",
+    )
+    llm_api_key: str | None = Field(None, description="Bearer token for the model server "
+                                    "(ASSISTANT_LLM_API_KEY).")
+    llm_model: str | None = Field(None, description="Model name to ask the server for (default: the "
+                                  "first one its /v1/models lists).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for the model server's next "
+                               "bytes before giving up.")
+    api_key: str | None = Field(None, description="Bearer token `assistant serve` requires of every request "
+                                "(ASSISTANT_API_KEY); binding beyond loopback needs one.")
     max_tokens: int = Field(160, ge=16, description="Most tokens generated per answer.")
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     k: int = Field(5, ge=1, le=50, description="Papers retrieved per question.")

@@ -65,3 +65,20 @@ def bundled_assistant(bundled_index_dir, embedder, onnx_dir):
     assistant.ingest_embedder = assistant.index.embedder = embedder
     assistant.ensure_index()  # exports the ONNX query embedder, as a first real run does
     return assistant
+
+
+LLAMA_KEY = "test-llm-key"
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real `python -m llama_cpp.server` serving the bundled SmolLM2 on a free loopback port,
+    with an API key; started once, stopped at the end of the session."""
+    from assistant.models.gguf import bundled_model_path
+    from servers import LlamaServer
+
+    server = LlamaServer(bundled_model_path(), LLAMA_KEY, tmp_path_factory.mktemp("llama-server") / "log")
+    try:
+        yield server.wait()
+    finally:
+        server.stop()

@@ -13,7 +13,7 @@ PACKAGE = Path(assistant.__file__).parent
 RANK = {
     "errors": 0, "paths": 0, "settings": 0, "text": 0, "models": 0,
     "corpus": 1, "index": 2, "retrieval": 3, "answering": 4, "chat": 5, "evaluation": 5,
-    "service": 6, "tui": 7, "cli": 8,  # `assistant chat` opens the TUI
+    "service": 6, "tui": 7, "server": 7, "cli": 8,  # `assistant chat` opens the TUI, `serve` the server
     # The service's rule for the bundled demo corpus (which index it may go into): below the
     # service that applies it, beside the stages it never imports.
     "demo": 5,
@@ -61,7 +61,7 @@ def test_answering_sees_the_index_only_through_term_stats():
 def test_interfaces_never_touch_the_store_or_the_model_runtime():
     forbidden = ("chromadb", "llama_cpp", "assistant.index", "assistant.models.llama", "assistant.models.minilm",
                  "assistant.models.onnx_minilm")
-    for stage in ("cli", "tui"):
+    for stage in ("cli", "tui", "server"):
         for path in (PACKAGE / stage).glob("*.py"):
             assert not any(n.startswith(forbidden) for n in imports(path)), path
 

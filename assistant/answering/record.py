@@ -71,6 +71,7 @@ class AnswerRecord:
     relevance: float | None = None
     refusal_reason: str | None = None  # "not-in-collection", "unknown-name" or "not-stated"
     model: str | None = None
+    cut_off: bool = False  # the model's stream broke off; the answer is what was verified of it
     timings: TimingsRecord = field(default_factory=TimingsRecord)
 
     def citation(self, ref: int) -> CitationRecord | None:
@@ -101,5 +102,6 @@ class AnswerRecord:
             relevance=data.get("relevance"),
             refusal_reason=data.get("refusal_reason"),
             model=data.get("model"),
+            cut_off=bool(data.get("cut_off", False)),
             timings=_build(TimingsRecord, data.get("timings")),
         )

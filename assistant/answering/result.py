@@ -41,6 +41,7 @@ class Timings:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     decode_s: float | None = None  # from the first generated token to the last
+    cut_off: str | None = None  # why generation stopped before the model finished (a broken stream)
 
     @property
     def tokens_per_s(self) -> float | None:
@@ -66,6 +67,11 @@ class Answer:
     model: str | None = None
     timings: Timings = field(default_factory=Timings)
 
+    @property
+    def cut_off(self) -> bool:
+        """The model's stream broke off: the text is what was verified of what came."""
+        return self.timings.cut_off is not None
+
     def record(self) -> AnswerRecord:
         """The stored form: ids and titles instead of whole papers, figures rounded."""
         t = self.timings
@@ -84,6 +90,7 @@ class Answer:
             relevance=_round(self.relevance, 4),
             refusal_reason=self.refusal_reason,
             model=self.model,
+            cut_off=self.cut_off,
             timings=TimingsRecord(round(t.retrieve_s, 3), _round(t.ttft_s, 3), round(t.total_s, 3),
                                   t.prompt_tokens, t.completion_tokens, _round(t.decode_s, 3),
                                   _round(t.tokens_per_s, 2)),

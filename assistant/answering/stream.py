@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import closing
 
 from assistant.answering.prompts import render
+from assistant.errors import StreamCutOff
 from assistant.models import GenerationStats, Generator
 
 TokenFn = Callable[[str], None]
@@ -22,20 +23,27 @@ class Stream:
         self.ttft: float | None = None
         self.decode_s: float | None = None
         self.stats = GenerationStats()
+        self.cut_off: str | None = None  # why the stream stopped early, if it did
 
     def run(self, messages: list[dict], max_tokens: int, temperature: float, grammar: str | None) -> str:
         pieces = []
         # closing(): a consumer that cancels (on_token raises) must release the model lock
         # now, not whenever the abandoned generator is collected.
-        with closing(self.generator.stream_chat(
-            messages, max_tokens, temperature, grammar=grammar, stats=self.stats
-        )) as stream:
-            for piece in stream:
-                if self.ttft is None:
-                    self.ttft = time.perf_counter() - self.started
-                pieces.append(piece)
-                if self.on_token:
-                    self.on_token(piece)
+        try:
+            with closing(self.generator.stream_chat(
+                messages, max_tokens, temperature, grammar=grammar, stats=self.stats
+            )) as stream:
+                for piece in stream:
+                    if self.ttft is None:
+                        self.ttft = time.perf_counter() - self.started
+                    pieces.append(piece)
+                    if self.on_token:
+                        self.on_token(piece)
+        except StreamCutOff as cut:
+            # A model server broke off mid-answer: what came is verified like any answer and
+            # the answer is marked cut off, rather than lost.
+            self.cut_off = str(cut)
+            self.stats.completion_tokens = len(pieces)
         if self.ttft is not None:
             self.decode_s = time.perf_counter() - self.started - self.ttft
         return "".join(pieces)
@@ -45,6 +53,7 @@ class Stream:
         timings.prompt_tokens = self.stats.prompt_tokens
         timings.completion_tokens = self.stats.completion_tokens
         timings.decode_s = self.decode_s
+        timings.cut_off = self.cut_off
 
 
 def messages_for(system: str, blocks: list[str], question: str) -> list[dict]:

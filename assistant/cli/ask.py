@@ -10,7 +10,7 @@ import click
 
 from assistant.cli.common import echo, handle_errors, json_text, make_assistant, progress_printer, secho
 from assistant.cli.ingest import IngestProgress
-from assistant.errors import UsageError
+from assistant.errors import ModelUnavailable, UsageError
 
 if TYPE_CHECKING:
     from assistant.answering import AnswerRecord
@@ -102,13 +102,16 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
         streamed.append(piece)
         echo(piece, nl=False)
 
-    answer = assistant.ask(question, k, history=turns, on_token=on_token if stream else None).record()
+    result = assistant.ask(question, k, history=turns, on_token=on_token if stream else None)
+    answer = result.record()
     if as_json:
         click.echo(json_text(answer.to_json()))
-        return
-    if stream and streamed:
-        echo()
-    _print_answer(answer, shown="".join(streamed) if stream else None)
+    else:
+        if stream and streamed:
+            echo()
+        _print_answer(answer, shown="".join(streamed) if stream else None)
+    if result.cut_off:  # the answer above is what was verified before the model server broke off
+        raise ModelUnavailable(f"{result.timings.cut_off}; the answer is cut off")
 
 
 def _print_answer(answer: AnswerRecord, shown: str | None) -> None:

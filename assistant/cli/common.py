@@ -66,7 +66,8 @@ def make_settings(ctx: click.Context, **flags):
 
     root = ctx.find_root().params
     config = root.get("config")
-    return load_settings(Path(config) if config else None, index_dir=root.get("index_dir"), **flags)
+    return load_settings(Path(config) if config else None, index_dir=root.get("index_dir"),
+                         llm_url=root.get("llm_url"), **flags)
 
 
 def make_assistant(ctx: click.Context, **flags):

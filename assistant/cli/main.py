@@ -10,6 +10,7 @@ from assistant.cli.chat import chat
 from assistant.cli.evaluate import evaluate, legacy_compare
 from assistant.cli.ingest import index, ingest
 from assistant.cli.models import models
+from assistant.cli.serve import serve
 
 KEY_LIBRARIES = ("llama-cpp-python", "chromadb", "sentence-transformers", "torch", "textual")
 
@@ -39,7 +40,10 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
               help="Config TOML (default: <config dir>/config.toml).")
 @click.option("--index-dir", type=click.Path(file_okay=False),
               help="Index directory [env: ASSISTANT_INDEX_DIR].")
-def cli(config, index_dir):
+@click.option("--llm-url", metavar="URL",
+              help="Use the model on an OpenAI-compatible server, e.g. http://gpu-box:8080/v1 "
+                   "[env: ASSISTANT_LLM_URL; key: ASSISTANT_LLM_API_KEY].")
+def cli(config, index_dir, llm_url):
     """Ask questions of research-paper abstracts, offline, with checkable citations.
 
     \b
@@ -49,6 +53,8 @@ def cli(config, index_dir):
       assistant search "sparse autoencoders" -k 10 --json
       assistant ingest arxiv-metadata.jsonl papers.csv
       assistant index stats
+      assistant serve --port 8000
+      assistant --llm-url http://localhost:8080/v1 ask "What does BSP-Net output?"
 
     The bundled Daily Papers corpus is indexed on first use, as a demo that your first ingest
     replaces. Settings come from defaults <
@@ -62,6 +68,7 @@ cli.add_command(chat)
 cli.add_command(ingest)
 cli.add_command(index)
 cli.add_command(models)
+cli.add_command(serve)
 cli.add_command(evaluate)
 cli.add_command(legacy_compare)
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.errors import ModelUnavailable
 from assistant.evaluation.metrics import answer_verdicts, retrieval_verdicts, summarise
 from assistant.evaluation.questions import Question
 from assistant.retrieval.followup import parse_history, standalone_query
@@ -34,6 +35,8 @@ def evaluate_question(assistant, q: Question, k: int, baseline: str | None = "ex
     ranked = [{"id": h.paper.id, "title": h.paper.title, "score": round(h.score, 4)}
               for h in assistant.search(query, max(10, k))]
     answer = assistant.ask(q.question, k, history=turns).record()
+    if answer.cut_off:  # not scored: the run stops here and resuming asks this question again
+        raise ModelUnavailable(f"question {q.id}: the model server broke off the answer")
     retrieval = retrieval_verdicts(ranked, q.gold) if q.gold else {"recall_at": {}, "mrr": None, "ndcg10": None}
     as_json = answer.to_json()
     record = {

@@ -106,6 +106,8 @@ class TurnView(Vertical):
             notes.append(f"{dropped} unsupported sentence{'s' * (dropped > 1)} dropped")
         if answer.extractive:
             notes.append("quoted from the abstracts")
+        if answer.cut_off:
+            notes.append("cut off: the model server stopped mid-answer")
         self.show_note(" · ".join(notes))
 
 
