@@ -31,6 +31,16 @@ def test_ask_json_cites_only_retrieved_papers(bundled_index_dir):
     assert payload["timings"]["completion_tokens"] > 0
 
 
+def test_a_refusal_says_why_on_the_cli_and_in_json(bundled_index_dir):
+    args = ["--index-dir", str(bundled_index_dir), "ask", "How many parameters does BSP-Net have?"]
+    shown = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert shown.exit_code == 0, shown.stderr
+    assert "does not say this" in shown.stdout and "Binary Space Partitioning" in shown.stdout
+    assert "(refused: the paper is here, but its abstract does not say this)" in shown.stderr
+    record = json.loads(CliRunner().invoke(cli, args + ["--json"], catch_exceptions=False).stdout)
+    assert record["refused"] and record["refusal_reason"] == "not-stated"
+
+
 def test_every_ref_in_the_answer_is_a_given_source(bundled_assistant):
     answer = bundled_assistant.ask("What does BSP-Net output?")
     refs = {s.ref for s in answer.sources}

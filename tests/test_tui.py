@@ -246,6 +246,8 @@ async def test_year_filter_from_the_palette_limits_retrieval(bundled_assistant, 
             assert "only 2030–…" in str(app.query_one("#status").render())
             view = await ask(pilot, app, QUESTION)
             assert view.answer.refused  # the bundled papers carry no dates: none passes
+            assert view.answer.refusal_reason == "not-in-collection"
+            assert "refused: not in the collection" in str(view.query_one(".meta").render())
     finally:
         bundled_assistant.set_filters(Filters())
 

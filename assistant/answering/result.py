@@ -12,6 +12,12 @@ REFUSAL = "The indexed abstracts do not cover this question."
 # Why an answer was refused: nothing in the collection is about it; it names something the
 # collection never mentions; or the paper is here but its abstract does not say this.
 REFUSAL_REASONS = ("not-in-collection", "unknown-name", "not-stated")
+# How interfaces word each reason.
+REASON_WORDS = {
+    "not-in-collection": "not in the collection",
+    "unknown-name": "it names something the collection never mentions",
+    "not-stated": "the paper is here, but its abstract does not say this",
+}
 
 
 @dataclass

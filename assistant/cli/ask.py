@@ -120,6 +120,10 @@ def _print_answer(answer: AnswerRecord, shown: str | None) -> None:
     if answer.refused:
         if shown is None or answer.answer not in shown:
             echo(answer.answer)
+        if answer.refusal_reason:
+            from assistant.answering.result import REASON_WORDS
+
+            secho(f"(refused: {REASON_WORDS.get(answer.refusal_reason, answer.refusal_reason)})", dim=True, err=True)
         if answer.near_misses:
             echo("\nClosest papers (not close enough to answer from):")
             for miss in answer.near_misses:

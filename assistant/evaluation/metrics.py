@@ -56,7 +56,8 @@ def answer_verdicts(answer: AnswerRecord, question) -> dict:
         verdict["unsupported_rate"] = dropped / (kept + dropped)
     if question.answerable:
         gold_cited = [c for c in cited if is_gold(c.id, c.title, question.gold)]
-        verdict["citation_precision"] = len(gold_cited) / len(cited) if cited else None
+        # Without gold papers (probes of named papers) precision has nothing to be measured against.
+        verdict["citation_precision"] = len(gold_cited) / len(cited) if cited and question.gold else None
         verdict["citation_recall"] = (
             len({normalise_title(c.title) for c in gold_cited}) / len(question.gold) if question.gold else None
         )
@@ -91,7 +92,7 @@ METRICS: list[Metric] = [
     Metric("mrr", "MRR", lambda r: r["retrieval"]["mrr"] if _gold(r) else None),
     Metric("ndcg@10", "nDCG@10", lambda r: r["retrieval"]["ndcg10"] if _gold(r) else None),
     Metric("citation_precision", "Citation precision",
-           lambda r: r["verdict"].get("citation_precision") if r["answerable"] else None),
+           lambda r: r["verdict"].get("citation_precision") if _gold(r) else None),
     Metric("citation_recall", "Citation recall",
            lambda r: r["verdict"].get("citation_recall") if r["answerable"] else None),
     Metric("fact_recall", "Fact recall", lambda r: r["verdict"].get("fact_recall") if r["answerable"] else None),

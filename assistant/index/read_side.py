@@ -89,11 +89,9 @@ class ReadSide:
                 if problem is None:
                     self._snapshot, self._snapshot_key = opened, key
                 else:
-                    self._snapshot = self._heal()
-                    self._snapshot_key = self._pointer_key()
+                    self._snapshot, self._snapshot_key = self._heal()
             if self.journal.exists():
-                self._snapshot = self._heal()
-                self._snapshot_key = self._pointer_key()
+                self._snapshot, self._snapshot_key = self._heal()
             if self.store.shared and time.monotonic() - self._server_checked >= SERVER_CHECK_S:
                 self._follow_server()
             return self._snapshot
@@ -101,8 +99,7 @@ class ReadSide:
     def damaged(self, reason: str) -> Snapshot:
         """A read failed on the current generation's files: rebuild it (if no ingest runs)."""
         with self._lock:
-            self._snapshot = self._heal(force=f"is damaged ({reason})")
-            self._snapshot_key = self._pointer_key()
+            self._snapshot, self._snapshot_key = self._heal(force=f"is damaged ({reason})")
             return self._snapshot
 
     def _follow_server(self) -> None:
@@ -112,24 +109,28 @@ class ReadSide:
         except Exception:  # the server is down: the local read side still answers
             return
         if token != self._snapshot.source:
-            self._snapshot = self._heal(source=token)
-            self._snapshot_key = self._pointer_key()
+            self._snapshot, self._snapshot_key = self._heal(source=token)
 
-    def _heal(self, force: str | None = None, source: str | None = None) -> Snapshot:
+    def _heal(self, force: str | None = None, source: str | None = None) -> tuple[Snapshot, object]:
         """Repair under the write lock; while someone else holds it (an ingest), keep reading
-        the last generation rather than block a UI thread for the length of an ingest."""
+        the last generation rather than block a UI thread for the length of an ingest.
+
+        Returns the snapshot with the pointer key it was opened at. Without the lock the
+        pointer may move at any moment (the ingest's swap), so the last generation keeps its
+        own key: pairing it with the pointer read afterwards would keep a reader on the old
+        generation for good (papers added by the ingest "no longer in the index")."""
         from filelock import Timeout
 
         try:
             with self.write_lock().acquire(timeout=0):
-                return self.prepare(force=force, source=source)
+                return self.prepare(force=force, source=source), self._pointer_key()
         except Timeout:
             if self._snapshot is not None:
-                return self._snapshot
+                return self._snapshot, self._snapshot_key
             try:
-                return Snapshot.open(self.root)
+                return Snapshot.open(self.root), None  # re-read at the next look
             except (Missing, Damaged):
-                return Snapshot.empty(self.embedder_name)
+                return Snapshot.empty(self.embedder_name), None
 
     # ------------------------------------------------------------------ writing (under the write lock)
     def prepare(self, force: str | None = None, source: str | None = None) -> Snapshot:

@@ -11,6 +11,7 @@ from textual.widgets import Label, ListItem, ListView, Markdown, Static
 
 from assistant.answering import citations as cite
 from assistant.answering.record import AnswerRecord
+from assistant.answering.result import REASON_WORDS
 from assistant.chat.export import paper_link
 from assistant.corpus import Paper
 from assistant.text import terminal_safe
@@ -98,6 +99,8 @@ class TurnView(Vertical):
         self.set_class(answer.refused, "refused")
         timings = answer.timings
         notes = []
+        if answer.refused and answer.refusal_reason:
+            notes.append(f"refused: {REASON_WORDS.get(answer.refusal_reason, answer.refusal_reason)}")
         if timings.ttft_s is not None:
             notes.append(f"first token {timings.ttft_s:.1f} s")
         notes.append(f"total {timings.total_s:.1f} s")
