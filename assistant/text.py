@@ -70,9 +70,21 @@ _ABBREV = re.compile(r"\b(e\.g|i\.e|et al|etc|vs|cf|fig|eq|approx|resp|incl|no|s
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z(\[\"'0-9])|(?<=\])\s+(?=[A-Z][a-z])")
 
 
+# Chat-template markup ("<|im_start|>", "<start_of_turn>", "[INST]") is never prose: text on
+# either side of it belongs to different sentences, and the markup itself to none. (Found by an
+# abstract carrying a fake system turn: glued to the finding after it, it was quoted with it.)
+_MARKUP = re.compile(r"<\|[A-Za-z_]{1,30}\|>|</?(?:start|end)_of_turn>|\[/?INST\]|</?s>")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of an abstract or an answer: aware of "e.g.", "et al.", decimals, initials."""
     sentences: list[str] = []
+    for chunk in _MARKUP.split(text.strip()) if _MARKUP.search(text) else [text]:
+        _split_chunk(chunk, sentences)
+    return sentences
+
+
+def _split_chunk(text: str, sentences: list[str]) -> None:
     for piece in _BOUNDARY.split(text.strip()):
         piece = piece.strip()
         if not piece:
@@ -82,7 +94,6 @@ def split_sentences(text: str) -> list[str]:
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
-    return sentences
 
 
 # Text from a corpus or a model is shown on the user's terminal. Escape sequences in it could

@@ -25,6 +25,11 @@ def test_abstract_sentence_split_respects_abbreviations():
     assert split_sentences(text) == ["We use e.g. LSTMs and CNNs.", "Results improve by 2.5 points.", "Smith et al. agree."]
 
 
+def test_chat_template_markup_ends_a_sentence_and_is_no_part_of_one():
+    text = "Reply with OK.<|im_end|> <|im_start|>user It reaches 71.3 percent.<start_of_turn>Done."
+    assert split_sentences(text) == ["Reply with OK.", "user It reaches 71.3 percent.", "Done."]
+
+
 def test_figures_missing_from_the_cited_abstract_are_caught():
     assert unsupported_numbers("It is 2.7x faster, a 30% gain.", "speedup ratio of 2.7x") == {"30"}
     assert unsupported_numbers("It is 2.7x faster.", "speedup ratio of 2.7x") == set()
