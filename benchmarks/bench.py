@@ -169,11 +169,11 @@ def raw_floor(model_path, threads, n_ctx, messages, completion_tokens) -> dict:
     """A new llama.cpp instance: load, prefill the same prompt, decode as many tokens."""
     from llama_cpp import Llama
 
-    from assistant.models.llama import quiet_stderr
+    from assistant.models.llama import silence_llama_cpp
 
+    silence_llama_cpp()
     start = time.perf_counter()
-    with quiet_stderr():
-        llm = Llama(str(model_path), n_ctx=n_ctx, n_threads=threads, verbose=False)
+    llm = Llama(str(model_path), n_ctx=n_ctx, n_threads=threads, verbose=False)
     loaded = time.perf_counter() - start
     first = None
     for _ in llm.create_chat_completion(messages=messages, max_tokens=max(2, completion_tokens),

@@ -121,3 +121,37 @@ def test_grammar_constrained_decoding_still_cites_only_given_sources(bundled_ass
     given = {s.ref for s in answer.sources}
     assert {c.ref for c in answer.citations} <= given
     assert answer.removed_citations == 0  # the grammar never lets an invalid number out
+
+
+def test_loading_the_model_in_the_background_leaves_the_process_streams_alone(bundled_assistant):
+    """The CLI loads the model in a thread while the main thread goes on and may print an error;
+    llama-cpp-python's load used to swap sys.stdout/sys.stderr for /dev/null meanwhile (a CI run
+    lost `ask`'s empty-index error that way)."""
+    import sys
+    import threading
+
+    from assistant.models.llama import LlamaGenerator
+
+    fresh = LlamaGenerator(bundled_assistant.generator.model_path, n_ctx=512, n_threads=1)
+    stdout, stderr = sys.stdout, sys.stderr
+    swapped = 0
+    loading = threading.Thread(target=fresh.load)
+    loading.start()
+    while loading.is_alive():
+        swapped += sys.stdout is not stdout or sys.stderr is not stderr
+    loading.join()
+    assert fresh.loaded and swapped == 0
+
+
+def test_a_real_ask_writes_nothing_of_llama_cpp_to_stderr(bundled_index_dir, tmp_path):
+    """With llama.cpp's log callback dropping every line, nothing is redirected and nothing leaks:
+    the process's stderr holds no model-loading chatter (llama_model_loader, ggml, ...)."""
+    import subprocess
+
+    from terminal import assistant_command, script_env
+
+    done = subprocess.run([assistant_command(), "--index-dir", str(bundled_index_dir), "ask", QUESTION,
+                           "--no-stream"], capture_output=True, text=True, timeout=600,
+                          env=script_env(ASSISTANT_HOME=str(tmp_path / "home")))
+    assert done.returncode == 0, done.stderr
+    assert "[" in done.stdout and "llama" not in done.stderr and "ggml" not in done.stderr, done.stderr

@@ -92,8 +92,8 @@ def ask(ctx, question, k, model, history, answer_mode, as_json, no_stream, year_
     turns = _read_history(history) if history else None
     assistant.warm_up()
     _ensure_index(assistant)
-    # From here every error needs the model first, so llama.cpp's quiet load (it silences fd 2)
-    # cannot swallow an error message.
+    # The model loads in the background meanwhile; its load leaves stdout/stderr alone
+    # (models/llama.py), so an error printed before it is ready still reaches the user.
     assistant.warm_up(embedder=False, model=assistant.uses_model)
     stream = not (as_json or no_stream) and sys.stdout.isatty()
     streamed: list[str] = []

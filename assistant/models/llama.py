@@ -1,9 +1,8 @@
-"""Local generation with llama.cpp: one model, one lock, streamed tokens, stderr kept quiet."""
+"""Local generation with llama.cpp: one model, one lock, streamed tokens, its logging off."""
 
 from __future__ import annotations
 
-import contextlib
-import os
+import ctypes
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,22 +11,42 @@ from assistant.errors import ModelUnavailable
 from assistant.models.protocols import GenerationStats
 
 
-@contextlib.contextmanager
-def quiet_stderr():
-    """llama.cpp logs to fd 2 even with verbose=False; keep it off the user's terminal."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
+class _LeaveStreamsAlone:
+    """Stands in for llama-cpp-python's `suppress_stdout_stderr`, which swaps the process-wide
+    sys.stdout/sys.stderr for /dev/null (and dup2s fds 1 and 2) while a model loads. The model
+    loads in a background thread while the main thread goes on, so an error the main thread
+    printed meanwhile vanished (seen in CI: an empty-index error lost during `ask`'s warm-up)."""
+
+    def __init__(self, disable: bool = True):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+_null_log_callback = None  # kept referenced: llama.cpp calls it from C
+
+
+def silence_llama_cpp() -> None:
+    """Turn llama.cpp's logging off at its source (a log callback that drops every line, which
+    also covers ggml), so nothing needs redirecting: with it, loading, grammars and generation
+    write nothing to fd 2 (checked with the bundled SmolLM2 and a truncated GGUF, whose failure
+    still arrives as an exception)."""
+    global _null_log_callback
+    if _null_log_callback is not None:
         return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+    import llama_cpp
+    import llama_cpp._internals
+    import llama_cpp.llama
+
+    _null_log_callback = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+    llama_cpp.llama_log_set(_null_log_callback, ctypes.c_void_p(0))
+    for module in (llama_cpp.llama, llama_cpp._internals):
+        if hasattr(module, "suppress_stdout_stderr"):
+            module.suppress_stdout_stderr = _LeaveStreamsAlone
 
 
 class LlamaGenerator:
@@ -61,19 +80,19 @@ class LlamaGenerator:
     def load(self):
         with self.lock:
             if self._llm is None:
+                silence_llama_cpp()
                 from llama_cpp import Llama
 
                 try:
-                    with quiet_stderr():
-                        self._llm = Llama(
-                            model_path=str(self.model_path),
-                            n_ctx=self.n_ctx,
-                            n_threads=self.n_threads,
-                            n_threads_batch=self.n_threads,
-                            n_gpu_layers=self.n_gpu_layers,
-                            chat_format=self.chat_format,
-                            verbose=False,
-                        )
+                    self._llm = Llama(
+                        model_path=str(self.model_path),
+                        n_ctx=self.n_ctx,
+                        n_threads=self.n_threads,
+                        n_threads_batch=self.n_threads,
+                        n_gpu_layers=self.n_gpu_layers,
+                        chat_format=self.chat_format,
+                        verbose=False,
+                    )
                 except (ValueError, RuntimeError, OSError) as exc:
                     raise ModelUnavailable(f"{self.model_path}: cannot load the model ({exc})") from None
         return self._llm
@@ -120,24 +139,22 @@ class LlamaGenerator:
             if grammar:
                 from llama_cpp import LlamaGrammar
 
-                with quiet_stderr():
-                    kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
-            with quiet_stderr():
-                chunks = llm.create_chat_completion(
-                    messages=[{**m, "content": self.as_text(m["content"])} for m in messages],
-                    max_tokens=max_tokens,
-                    temperature=temperature,
-                    repeat_penalty=1.15,
-                    stream=True,
-                    stop=stop,
-                    **kwargs,
-                )
-                produced = 0
-                for chunk in chunks:
-                    piece = chunk["choices"][0]["delta"].get("content")
-                    if piece:
-                        produced += 1
-                        yield piece
+                kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
+            chunks = llm.create_chat_completion(
+                messages=[{**m, "content": self.as_text(m["content"])} for m in messages],
+                max_tokens=max_tokens,
+                temperature=temperature,
+                repeat_penalty=1.15,
+                stream=True,
+                stop=stop,
+                **kwargs,
+            )
+            produced = 0
+            for chunk in chunks:
+                piece = chunk["choices"][0]["delta"].get("content")
+                if piece:
+                    produced += 1
+                    yield piece
             if stats is not None:
                 stats.completion_tokens = produced
                 stats.prompt_tokens = max(0, llm.n_tokens - produced)
