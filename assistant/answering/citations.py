@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 from assistant.text import split_sentences
 
-GROUP = re.compile(r"(?P<space>\s*)\[(?P<refs>\s*\d+(?:\s*[,;]\s*\d+)*\s*)\]")
+# A citation number is ASCII and short: an answer cites at most a few dozen sources, and a bracketed
+# 5000-digit run is not a citation (int() refuses it; found by the fuzz tests).
+_NUMBER = r"[0-9]{1,6}"
+GROUP = re.compile(rf"(?P<space>\s*)\[(?P<refs>\s*{_NUMBER}(?:\s*[,;]\s*{_NUMBER})*\s*)\]")
 
 
 @dataclass
@@ -22,7 +25,7 @@ class CitedSentence:
 
 
 def parse_refs(group: str) -> list[int]:
-    return [int(n) for n in re.findall(r"\d+", group)]
+    return [int(n) for n in re.findall("[0-9]+", group)]
 
 
 def cited_refs(text: str) -> list[int]:
