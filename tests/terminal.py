@@ -63,6 +63,14 @@ def assert_clean_screen(output: bytes) -> str:
     return assert_clean(text)
 
 
+def readable(fd: int, timeout: float) -> bool:
+    """Whether `fd` has something to read within `timeout` s. poll, not select: select cannot
+    watch a descriptor numbered 1024 or above, which a long test session reaches."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(timeout * 1000))
+
+
 def run_in_pty(args: list[str], env: dict | None = None, timeout: float = 300, size=(45, 150),
                cwd: Path | None = None) -> tuple[int, bytes]:
     """(exit code, every byte written to the terminal). The child gets a new session with the
@@ -80,8 +88,7 @@ def run_in_pty(args: list[str], env: dict | None = None, timeout: float = 300, s
             if left <= 0:
                 proc.kill()
                 raise AssertionError(f"{args} ran past {timeout} s; output so far: {b''.join(chunks)[-2000:]!r}")
-            ready, _, _ = select.select([master], [], [], min(left, 1.0))
-            if not ready:
+            if not readable(master, min(left, 1.0)):
                 continue
             try:
                 data = os.read(master, 65536)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import signal
 import subprocess
 import time
@@ -26,7 +25,7 @@ from assistant.service import Assistant
 from assistant.settings import load_settings
 
 from conftest import DATA
-from terminal import assistant_command, script_env
+from terminal import assistant_command, readable, script_env
 
 DEMO_PAPERS = len(load_corpus([bundled_corpus_dir()]).papers)
 EMPTY = "no papers in the index"
@@ -118,7 +117,7 @@ def test_an_interrupted_first_ingest_never_brings_the_demo_in(tmp_path):
         while b"embedded" not in seen:
             assert time.monotonic() < deadline, seen
             assert ingest.poll() is None, f"the ingest ended before it could be killed: {seen!r}"
-            if select.select([master], [], [], 0.5)[0]:
+            if readable(master, 0.5):
                 seen += os.read(master, 65536)
         os.killpg(ingest.pid, signal.SIGKILL)
         assert ingest.wait(timeout=60) == -signal.SIGKILL

@@ -257,3 +257,29 @@ def test_a_rebuild_of_many_pages_merges_as_it_goes(tmp_path, monkeypatch):
     snapshot = Snapshot.open(tmp_path / "idx" / "read")
     assert len(snapshot.segments) < 10 and snapshot.count == 10
     assert set(snapshot.papers([p.id for p in papers])) == {p.id for p in papers}
+
+
+def test_an_index_no_longer_used_closes_its_files(tmp_path):
+    """Chroma keeps one system per path for the life of a process; each store opening popped it
+    and made another, so every index opened left ~11 descriptors (SQLite, HNSW files) behind,
+    until a long test session ran out of select()'s 1024."""
+    import gc
+    import os
+
+    from assistant.models.hashing import HashingEmbedder
+
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+
+    def use_one(n: int) -> None:
+        index = PaperIndex(tmp_path / f"idx{n}", HashingEmbedder())
+        index.ingest(papers)
+        index.store.refresh()  # what taking the write lock does: the next use opens afresh
+        assert index.store.count() == len(papers)
+
+    use_one(0)  # once-per-process set-up (Chroma's runtime) is not a leak
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for n in range(1, 4):
+        use_one(n)
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before

@@ -51,6 +51,7 @@ class ChromaCollectionStore:
                     configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
                     metadata={"embedder": self.embedder_name},
                 )
+                self._opened(self._client, self._collection)
             except IndexUnavailable:
                 raise
             except Exception as exc:  # Chroma raises many types for a damaged store
@@ -65,6 +66,9 @@ class ChromaCollectionStore:
                     "run `assistant index clear --yes` and ingest again"
                 )
         return self._collection
+
+    def _opened(self, client, collection) -> None:
+        """Called once a client and its collection are open (the embedded store owns its system)."""
 
     def refresh(self) -> None:
         """Read the store afresh on next use (see the embedded store's)."""

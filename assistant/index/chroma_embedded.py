@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 
 from assistant.errors import IndexUnavailable
@@ -18,6 +19,15 @@ class EmbeddedChromaStore(ChromaCollectionStore):
         self.directory.mkdir(parents=True, exist_ok=True)
         self._forget_cached_system()  # each store object reads the disk itself, never a stale copy
         return chromadb.PersistentClient(path=str(self.directory / "chroma"), settings=settings)
+
+    def _opened(self, client, collection) -> None:
+        """The system this client made is this store's alone (the cache entry is popped before
+        each open): stop it, closing its SQLite and HNSW files, once its collection is no longer
+        used by anyone — not at `refresh`, when a query in another thread may still be running
+        on it. Without this every open left ~11 descriptors behind for the life of the process
+        (a long test session ran out of select()'s 1024)."""
+        system = client._system
+        weakref.finalize(collection, _stop, system, str(self.directory / "chroma"))
 
     def _forget_cached_system(self) -> None:
         from chromadb.api.shared_system_client import SharedSystemClient
@@ -43,3 +53,14 @@ class EmbeddedChromaStore(ChromaCollectionStore):
             self.refresh()
             self._forget_cached_system()
             shutil.rmtree(self.directory / "chroma", ignore_errors=True)
+
+
+def _stop(system, identifier: str) -> None:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    if SharedSystemClient._identifier_to_system.get(identifier) is system:
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+    try:
+        system.stop()
+    except Exception:  # already stopped, or the interpreter is shutting down
+        pass
