@@ -121,3 +121,35 @@ def test_a_line_that_is_not_utf8_is_one_problem_and_the_rest_loads(tmp_path):
     questions, problems = load_questions(path)
     assert [q.id for q in questions] == ["ok"]
     assert problems == [f"{path}:1: not UTF-8 text (byte 0xe9 at column 18)"]
+
+
+# The one pattern names.abbreviations replaced (too slow: it retried at every character).
+_ONE_PATTERN = re.compile(r"((?:[\w\-]+\s+){1,4})\(\s*([A-Za-z][\w\-.]*[A-Z0-9][\w\-]*)\s*\)")
+abstract_like = st.lists(st.one_of(
+    st.sampled_from(["Mixed", "Autoencoder", "mean squared error", "x-ray", "(MixedAE)", "(MSE)", "(a b)",
+                     "(", ")", " ", "  ", "\n", ",", ".", "(LLM-2.0)", "( BERT )", "(X)", "foo,bar"]),
+    st.text(alphabet="aZ9-_. ()\n,", max_size=6),
+), max_size=40).map("".join)
+
+
+@FUZZ
+@given(abstract_like)
+@example("Foo Bar (FB) (XY) and one two three four five (OTTFF), foo,bar baz (BB)")
+def test_abbreviations_are_found_as_the_one_pattern_found_them(text):
+    from assistant.retrieval.names import abbreviations
+
+    expected = [(m.group(1), m.group(2)) for m in _ONE_PATTERN.finditer(text)]
+    assert abbreviations(text) == expected
+
+
+def test_abbreviations_in_the_bundled_abstracts_are_unchanged():
+    from assistant.corpus import bundled_corpus_dir, load_corpus
+    from assistant.retrieval.names import abbreviations
+
+    papers = load_corpus([bundled_corpus_dir()]).papers
+    found = 0
+    for paper in papers:
+        expected = [(m.group(1), m.group(2)) for m in _ONE_PATTERN.finditer(paper.abstract)]
+        assert abbreviations(paper.abstract) == expected, paper.id
+        found += len(expected)
+    assert found > 50  # the corpus does abbreviate: the comparison is not vacuous

@@ -21,8 +21,23 @@ MAX_NAME_WORDS = 8  # a longer title is described, not named
 # "Mixed Autoencoder (MixedAE)" too, but only when the words before the brackets are the title's
 # (an abstract also abbreviates what it merely uses: "mean squared error (MSE)").
 _NAMED = re.compile(r"\b(?:named|called|dubbed|termed|coined)(?:\s+as)?\s+([A-Z][\w\-.]*[A-Za-z0-9])")
-_ABBREVIATED = re.compile(r"((?:[\w\-]+\s+){1,4})\(\s*([A-Za-z][\w\-.]*[A-Z0-9][\w\-]*)\s*\)")
+# Found in two steps, the brackets first and then the up to four words before them: the one
+# pattern r"((?:[\w\-]+\s+){1,4})\(...\)" (same matches) retried its word loop at every character of
+# the abstract, 1 ms a paper, 100 ms a question at 50-100 candidates.
+_ABBREVIATION = re.compile(r"\(\s*([A-Za-z][\w\-.]*[A-Z0-9][\w\-]*)\s*\)")
+_WORDS_BEFORE = re.compile(r"(?:[\w\-]+\s+){1,4}\Z")
+_LOOK_BACK = 400  # characters searched for the words before a bracket
 _QUOTED = re.compile(r"[\"'“‘]([^\"'“”‘’]{6,})[\"'”’]")
+
+
+def abbreviations(text: str) -> list[tuple[str, str]]:
+    """(the up to four words before, the abbreviation) of each "words (ABBR)" in the text."""
+    found = []
+    for match in _ABBREVIATION.finditer(text):
+        words = _WORDS_BEFORE.search(text, max(0, match.start() - _LOOK_BACK), match.start())
+        if words:
+            found.append((words.group(0), match.group(1)))
+    return found
 
 
 def paper_names(paper: Paper) -> set[str]:
@@ -35,10 +50,10 @@ def paper_names(paper: Paper) -> set[str]:
         names.add(paper.title)
     names.update(match.group(1) for match in _NAMED.finditer(paper.abstract))
     title = f" {normalise_title(paper.title)} "
-    for match in _ABBREVIATED.finditer(paper.abstract):
-        words = normalise_title(match.group(1)).split()
+    for words, abbreviation in abbreviations(paper.abstract):
+        words = normalise_title(words).split()
         if any(f" {' '.join(words[i:])} " in title for i in range(len(words) - 1)):
-            names.add(match.group(2))
+            names.add(abbreviation)
     return {n for n in (normalise_title(name) for name in names) if n}
 
 
