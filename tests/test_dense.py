@@ -41,3 +41,18 @@ def test_the_weighted_distance_counts_disagreements():
     assert distance[0] == 0
     plain = np.bitwise_count(sign_codes(vectors) ^ sign_codes(q[None, :])[0]).sum(axis=1)
     assert ((distance > 0) == (plain > 0)).all() and (distance >= plain).all()
+
+
+def test_the_weighted_distance_equals_its_definition():
+    """Per dimension: a sign disagreement costs `weight` in the query's larger-magnitude half and
+    1 in the other half (computed here from the floats, not the packed bits)."""
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((dense.BLOCK + 500, 384)).astype(np.float32)  # more than one block
+    q = rng.standard_normal(384).astype(np.float32)
+    magnitude = np.abs(q)
+    high = np.zeros(384, dtype=bool)
+    high[np.argsort(-magnitude)[:192]] = True
+    weight = min(15, max(1, round(float(magnitude[high].mean() / magnitude[~high].mean()))))
+    disagree = (vectors > 0) != (q > 0)
+    expected = disagree[:, high].sum(axis=1) * weight + disagree[:, ~high].sum(axis=1)
+    assert (dense._distance(sign_codes(vectors), q) == expected).all()
