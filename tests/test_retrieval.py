@@ -54,3 +54,55 @@ def test_a_paraphrase_is_ranked_by_meaning_when_bm25_matches_little_of_it(bundle
     assert lexical.matched_share(question, best) < 0.5
     top = bundled_assistant.retriever.search(question, 3, "hybrid")[0]
     assert top.paper.title.startswith("Deep Learning for Case-Based Reasoning through Prototypes")
+
+
+def test_bm25_scores_are_the_textbook_formula_over_live_rows_of_every_segment():
+    """Okapi BM25 (k1 1.2, b 0.75, idf log(1 + (N - df + .5) / (df + .5)), title words counted
+    three times) computed here by hand, against the index's column-at-a-time scoring over two
+    segments with a deleted row."""
+    import math
+
+    import numpy as np
+
+    from assistant.corpus import Paper
+    from assistant.index.lexical import TITLE_WEIGHT, LexicalIndex, LexicalPart, Postings, TermCounts
+    from assistant.text import tokenize
+
+    papers = [Paper.create(f"Title {i} {'sparse attention' if i % 3 == 0 else 'graph networks'}",
+                           f"We study {'attention ' * (i % 4 + 1)}for retrieval of paper {i} with networks.")
+              for i in range(12)]
+    segments = [papers[:7], papers[7:]]
+    dead = papers[2].id
+    parts = []
+    for chunk in segments:
+        ids = [p.id for p in chunk]
+        alive = np.array([pid != dead for pid in ids])
+        parts.append(LexicalPart(Postings.from_counts(TermCounts.of(chunk)), alive,
+                                 lambda rows, ids=ids: [ids[r] for r in rows], {p: i for i, p in enumerate(ids)}.get))
+    index = LexicalIndex(parts)
+
+    def counts(paper):
+        c = {}
+        for weight, text in ((TITLE_WEIGHT, paper.title), (1, paper.abstract)):
+            for token in tokenize(text):
+                c[token] = c.get(token, 0) + weight
+        return c
+
+    live = {p.id: counts(p) for p in papers if p.id != dead}
+    n = len(live)
+    avgdl = sum(sum(c.values()) for c in live.values()) / n
+    query = "sparse attention networks for retrieval"
+    expected = {}
+    for pid, c in live.items():
+        length, score = sum(c.values()), 0.0
+        for term in set(tokenize(query)):
+            df = sum(term in other for other in live.values())
+            if term in c:
+                idf = math.log1p((n - df + 0.5) / (df + 0.5))
+                score += idf * c[term] * 2.2 / (c[term] + 1.2 * (1 - 0.75 + 0.75 * length / avgdl))
+        expected[pid] = score
+    found = index.search(query, 20)
+    assert dead not in dict(found) and len(found) == n
+    for pid, score in found:
+        assert math.isclose(score, expected[pid], rel_tol=1e-12), pid
+    assert [pid for pid, _ in found[:3]] == sorted(expected, key=lambda p: -expected[p])[:3]

@@ -119,6 +119,7 @@ class LexicalIndex:
         self.avgdl = total / self.count if self.count else 1.0
         self._df: dict[int, int] = {}
         self._df_lock = threading.Lock()
+        self._norms: dict[int, np.ndarray] = {}
 
     @classmethod
     def build(cls, papers: Iterable[Paper]) -> "LexicalIndex":
@@ -163,6 +164,18 @@ class LexicalIndex:
         return self.df(term_hash(token)) > 0
 
     # ------------------------------------------------------------------ search
+    def _norm(self, p: int) -> np.ndarray:
+        """BM25's length normalisation of every row of part p (fixed for this index's mean
+        length), computed once instead of for every posting of every query."""
+        with self._df_lock:
+            norm = self._norms.get(p)
+        if norm is None:
+            lengths = self.parts[p].postings.lengths.astype(np.float64)
+            norm = K1 * (1 - B + B * lengths / (self.avgdl or 1.0))
+            with self._df_lock:
+                self._norms[p] = norm
+        return norm
+
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         keys = sorted({term_hash(t) for t in tokenize(query)})
         if not keys or not self.count:
@@ -174,18 +187,23 @@ class LexicalIndex:
             spans = [(key, span) for key, span in zip(keys, part.postings.columns(key_array)) if span]
             if not spans:
                 continue
-            post = part.postings
+            post, norm = part.postings, self._norm(p)
             rows = np.concatenate([post.postings[s:e] for _, (s, e) in spans])
-            tf = np.concatenate([post.tf[s:e] for _, (s, e) in spans]).astype(np.float64)
-            weight = np.concatenate([np.full(e - s, idf[key]) for key, (s, e) in spans])
-            norm = K1 * (1 - B + B * post.lengths[rows].astype(np.float64) / (self.avgdl or 1.0))
-            scores = np.bincount(rows, weights=weight * tf * (K1 + 1) / (tf + norm), minlength=part.rows)
+            parts = []
+            for key, (s, e) in spans:  # idf * (k1 + 1) * tf / (tf + norm), a column at a time
+                tf = post.tf[s:e].astype(np.float64)
+                impact = tf / (tf + norm[post.postings[s:e]])
+                parts.append(np.multiply(impact, idf[key] * (K1 + 1), out=impact))
+            scores = np.bincount(rows, weights=np.concatenate(parts), minlength=part.rows)
             if part.alive is not None:
                 scores[~part.alive] = 0.0
-            n = min(k, int(np.count_nonzero(scores)))
+            candidates = np.flatnonzero(scores)
+            n = min(k, len(candidates))
             if n <= 0:
                 continue
-            top = np.argpartition(-scores, n - 1)[:n]
+            cut = scores[candidates[np.argpartition(-scores[candidates], n - 1)[n - 1]]]
+            tied = candidates[scores[candidates] >= cut]  # every row tied at the cut: the lowest rows win
+            top = tied[np.lexsort((tied, -scores[tied]))[:n]]
             found.extend((float(scores[r]), p, int(r)) for r in top)
         found.sort(key=lambda t: (-t[0], t[1], t[2]))
         found = found[:k]
