@@ -124,6 +124,28 @@ async def test_chats_persist_rename_and_reopen(bundled_assistant, tmp_path):
 
 
 @pytest.mark.asyncio
+async def test_escape_pressed_before_the_answer_thread_runs_still_stops_it(bundled_assistant, tmp_path):
+    """The race behind a flaky run: Esc handled before the answer's worker thread got going.
+    Here the worker thread is held until the Esc has landed, every time."""
+    import threading
+
+    class EscLandsFirst(threading.Event):
+        def clear(self):
+            if threading.current_thread() is not threading.main_thread():
+                self.wait(10)  # a worker clearing the flag: only after the Esc, as a slow start would
+            super().clear()
+
+    app = make_app(bundled_assistant, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, app.ready.is_set)
+        app.cancel_requested = EscLandsFirst()
+        await pilot.click("#question")
+        await pilot.press(*QUESTION, "enter", "escape")
+        await wait_for(pilot, lambda: not app.answering)
+        assert app.store.turns(app.chat_id)[0].status == "cancelled"
+
+
+@pytest.mark.asyncio
 async def test_escape_stops_the_answer_and_keeps_the_question(bundled_assistant, tmp_path):
     app = make_app(bundled_assistant, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -274,12 +274,18 @@ class ChatApp(App):
         messages.scroll_end(animate=False)
         self.refresh_chat_list()
         self.sub_title = terminal_safe(self.store.chat(self.chat_id).title)
+        self.start_answer(view, history, query)
+
+    def start_answer(self, view: TurnView, history: list[Turn], query: str | None) -> None:
+        # The stop flag is reset here, on the UI thread, before Esc can mean "stop this answer":
+        # reset by the worker instead, an Esc pressed before its thread got going was wiped out
+        # and the answer ran to the end.
+        self.cancel_requested.clear()
         self.answering = True
         self.answer_turn(view, history, query)
 
     @work(thread=True, exclusive=True, group="answer")
     def answer_turn(self, view: TurnView, history: list[Turn], query: str | None) -> None:
-        self.cancel_requested.clear()
         try:
             if not self.ready.is_set():
                 self.call_from_thread(view.show_note, f"Waiting for the assistant ({self.state})…")
@@ -349,8 +355,7 @@ class ChatApp(App):
         self.store.mark(view.turn_id, "pending")
         view.status = "pending"
         view.show_note("")
-        self.answering = True
-        self.answer_turn(view, self.store.history(self.chat_id, before=view.turn_id), None)
+        self.start_answer(view, self.store.history(self.chat_id, before=view.turn_id), None)
 
     @on(TurnView.QueryClicked)
     def edit_query(self, event: TurnView.QueryClicked) -> None:
