@@ -66,8 +66,12 @@ def test_the_serve_command_starts_answers_and_stops_on_ctrl_c(bundled_index_dir,
     port = free_port()
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(bundled_index_dir), "ASSISTANT_API_KEY": "k3y"}
     log = (tmp_path / "serve.log").open("wb")
+    # Ctrl-C as a terminal delivers it, to a process with SIGINT's default disposition: a suite
+    # started as a background job inherits SIGINT ignored (POSIX shells without job control), and
+    # uvicorn then stops on it but re-raises it into the ignored handler and exits 0.
     process = subprocess.Popen([str(Path(sys.executable).parent / "assistant"), "serve", "--host", "127.0.0.1",
-                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+                                "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     url = f"http://127.0.0.1:{port}"
     try:
         def up() -> bool:
