@@ -4,13 +4,17 @@ nothing else: no traceback reaches a user, whatever the bytes."""
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.corpus import FORMATS, Corpus, Paper, Rejection
 from assistant.errors import InputFileError
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The same examples every run (derandomize): a fuzz failure must not come and go between CI runs.
+# Wider random runs are done by hand (3,000 and 2,000 examples: clean) and their finds pinned as
+# @example.
+FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
@@ -56,6 +60,8 @@ def read_all(path, fmt):
 
 @FUZZ
 @given(data=text_like, fmt=st.sampled_from([None, *FORMATS]))
+@example(data=b"\x01\r\x01", fmt=None)  # a bare CR in the first line crashed CSV header sniffing
+@example(data=b"title,abstract\rA,B\r", fmt=None)  # classic Mac line ends
 def test_any_bytes_in_any_format_give_papers_rejections_or_the_documented_error(tmp_path_factory, data, fmt):
     path = tmp_path_factory.mktemp("fuzz") / "input"
     path.write_bytes(data)

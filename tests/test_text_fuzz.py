@@ -20,7 +20,11 @@ from assistant.errors import InputFileError
 from assistant.evaluation.questions import Question, load_questions
 from assistant.text import _MARKUP, split_sentences
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# The same examples every run (derandomize): a fuzz failure must not come and go between CI runs.
+# Wider random runs are done by hand (3,000 and 2,000 examples: clean) and their finds pinned as
+# @example.
+FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # Answer-like text: words, sentence ends, abbreviations, citation groups well and badly formed,
 # chat markup and any other character.

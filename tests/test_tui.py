@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from assistant.answering import AnswerRecord
@@ -123,11 +126,31 @@ async def test_chats_persist_rename_and_reopen(bundled_assistant, tmp_path):
         assert reopened.query(SourceItem)  # the sources panel shows the last answer's sources
 
 
+def hold_the_first_answer(monkeypatch, assistant, app, seconds: float = 10.0) -> None:
+    """The real model streams, but the first answer's first token waits until Esc has been
+    handled (or `seconds`): a question asked again can be answered from llama.cpp's prompt cache
+    in less time than the pilot takes between two keys, and the Esc would find it finished."""
+    real_ask = assistant.ask
+    held = threading.Event()
+
+    def ask(*args, on_token=None, **kwargs):
+        def token(piece):
+            if not held.is_set():
+                held.set()
+                deadline = time.monotonic() + seconds
+                while not app.cancel_requested.is_set() and time.monotonic() < deadline:
+                    time.sleep(0.01)
+            on_token(piece)
+
+        return real_ask(*args, on_token=token, **kwargs)
+
+    monkeypatch.setattr(assistant, "ask", ask)
+
+
 @pytest.mark.asyncio
-async def test_escape_pressed_before_the_answer_thread_runs_still_stops_it(bundled_assistant, tmp_path):
+async def test_escape_pressed_before_the_answer_thread_runs_still_stops_it(bundled_assistant, tmp_path, monkeypatch):
     """The race behind a flaky run: Esc handled before the answer's worker thread got going.
     Here the worker thread is held until the Esc has landed, every time."""
-    import threading
 
     class EscLandsFirst(threading.Event):
         def clear(self):
@@ -136,6 +159,7 @@ async def test_escape_pressed_before_the_answer_thread_runs_still_stops_it(bundl
             super().clear()
 
     app = make_app(bundled_assistant, tmp_path)
+    hold_the_first_answer(monkeypatch, bundled_assistant, app, seconds=3)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, app.ready.is_set)
         app.cancel_requested = EscLandsFirst()
@@ -146,8 +170,9 @@ async def test_escape_pressed_before_the_answer_thread_runs_still_stops_it(bundl
 
 
 @pytest.mark.asyncio
-async def test_escape_stops_the_answer_and_keeps_the_question(bundled_assistant, tmp_path):
+async def test_escape_stops_the_answer_and_keeps_the_question(bundled_assistant, tmp_path, monkeypatch):
     app = make_app(bundled_assistant, tmp_path)
+    hold_the_first_answer(monkeypatch, bundled_assistant, app)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, app.ready.is_set)
         await pilot.click("#question")

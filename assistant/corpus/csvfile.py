@@ -23,7 +23,10 @@ def sniff(first_line: str):
 
 def header_columns(first_line: str) -> tuple[str | None, str | None]:
     """The title and abstract column names the header line gives (None when absent)."""
-    row = next(csv.reader([first_line], sniff(first_line)), [])
+    try:
+        row = next(csv.reader([first_line], sniff(first_line)), [])
+    except csv.Error:  # e.g. a bare CR inside the line: not a header the csv module can read
+        return None, None
     fields = {name.strip().casefold(): name for name in row}
     return fields.get("title"), fields.get("abstract") or fields.get("summary")
 
