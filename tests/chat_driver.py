@@ -70,18 +70,26 @@ def outcome(app: ChatApp, view: TurnView) -> dict:
 
 
 def ask(question: str, stall: bool):
+    if stall:
+        # Freeze the UI thread as it shows the first streamed piece: the answer's worker waits on
+        # it for every next token, so the answer cannot finish before the test kills this
+        # process. (Polling for the first piece instead missed short answers: they could stream
+        # to the end while the pilot was still pressing Enter.)
+        show = TurnView.append_draft
+
+        async def show_and_freeze(view: TurnView, piece: str) -> None:
+            await show(view, piece)
+            say(f"STREAMING {view.app.chat_id} {view.turn_id}")
+            threading.Event().wait()
+
+        TurnView.append_draft = show_and_freeze
+
     async def pilot_script(pilot):
         app: ChatApp = pilot.app
         view = await type_question(pilot, app, question)
-        await wait_for(pilot, lambda: view.draft or view.status != "pending", "the answer to stream")
-        if stall:
-            if view.status != "pending":
-                raise AssertionError(f"the answer ended ({view.status}) before it could be interrupted")
-            say(f"STREAMING {app.chat_id} {view.turn_id}")
-            # Freeze the UI thread: the answer's worker waits on it for every next token, so
-            # the answer cannot finish before the test kills this process.
-            threading.Event().wait()
         await wait_for(pilot, lambda: view.status != "pending", "the answer")
+        if stall:
+            raise AssertionError(f"the answer ended ({view.status}) before it could be interrupted")
         say(json.dumps(outcome(app, view)))
         app.exit()
 
