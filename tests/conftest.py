@@ -15,6 +15,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 DATA = Path(__file__).parent / "data"
+# A test that takes one of these loads a real model (MiniLM in torch, the ONNX export, SmolLM2):
+# it is `slow` whether or not its module says so, and `pytest -m "not slow"` (the logic, with
+# the scripted generator and the hashing embedder) stays under a minute.
+REAL_MODEL_FIXTURES = {"embedder", "bundled_index_dir", "bundled_assistant"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

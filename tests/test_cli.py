@@ -53,6 +53,7 @@ def test_undetectable_file_names_the_problem(tmp_path):
     assert result.stderr == f"assistant: error: {blank}: empty file; expected abstracts\n"
 
 
+@pytest.mark.slow  # the real MiniLM embeds, through the CLI
 def test_ingest_reports_counts_then_search_json(tmp_path):
     first = run("ingest", str(DATA / "tiny.jsonl"))
     assert first.exit_code == 0

@@ -61,6 +61,7 @@ def test_an_empty_user_index_is_never_filled_with_the_demo(tmp_path):
             call()
 
 
+@pytest.mark.slow  # ask starts loading the real SmolLM2 and MiniLM
 def test_ask_and_search_on_an_empty_user_index_say_how_to_ingest(tmp_path):
     index = tmp_path / "idx"
     runner = CliRunner()

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from assistant.cli.main import cli
@@ -33,6 +34,7 @@ def test_filters_match_years_and_categories():
     assert not Filters() and Filters(category="cs")
 
 
+@pytest.mark.slow  # the real MiniLM embeds, through the CLI
 def test_search_and_ask_respect_filters(tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli, ["ingest", str(dated_corpus(tmp_path))]).exit_code == 0
