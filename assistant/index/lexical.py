@@ -118,7 +118,7 @@ class LexicalIndex:
                     for p in self.parts)
         self.avgdl = total / self.count if self.count else 1.0
         self._df: dict[int, int] = {}
-        self._df_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         self._norms: dict[int, np.ndarray] = {}
 
     @classmethod
@@ -140,13 +140,13 @@ class LexicalIndex:
         return out
 
     def df(self, key: int) -> int:
-        with self._df_lock:
+        with self._cache_lock:
             if key in self._df:
                 return self._df[key]
         n = 0
         for part, start, end in self._columns(key):
             n += end - start if part.alive is None else int(part.alive[part.postings.postings[start:end]].sum())
-        with self._df_lock:
+        with self._cache_lock:
             if len(self._df) > 100_000:
                 self._df.clear()
             self._df[key] = n
@@ -167,12 +167,12 @@ class LexicalIndex:
     def _norm(self, p: int) -> np.ndarray:
         """BM25's length normalisation of every row of part p (fixed for this index's mean
         length), computed once instead of for every posting of every query."""
-        with self._df_lock:
+        with self._cache_lock:
             norm = self._norms.get(p)
         if norm is None:
             lengths = self.parts[p].postings.lengths.astype(np.float64)
             norm = K1 * (1 - B + B * lengths / (self.avgdl or 1.0))
-            with self._df_lock:
+            with self._cache_lock:
                 self._norms[p] = norm
         return norm
 
@@ -189,12 +189,12 @@ class LexicalIndex:
                 continue
             post, norm = part.postings, self._norm(p)
             rows = np.concatenate([post.postings[s:e] for _, (s, e) in spans])
-            parts = []
+            impacts = []
             for key, (s, e) in spans:  # idf * (k1 + 1) * tf / (tf + norm), a column at a time
                 tf = post.tf[s:e].astype(np.float64)
                 impact = tf / (tf + norm[post.postings[s:e]])
-                parts.append(np.multiply(impact, idf[key] * (K1 + 1), out=impact))
-            scores = np.bincount(rows, weights=np.concatenate(parts), minlength=part.rows)
+                impacts.append(np.multiply(impact, idf[key] * (K1 + 1), out=impact))
+            scores = np.bincount(rows, weights=np.concatenate(impacts), minlength=part.rows)
             if part.alive is not None:
                 scores[~part.alive] = 0.0
             candidates = np.flatnonzero(scores)

@@ -21,9 +21,10 @@ MAX_NAME_WORDS = 8  # a longer title is described, not named
 # "Mixed Autoencoder (MixedAE)" too, but only when the words before the brackets are the title's
 # (an abstract also abbreviates what it merely uses: "mean squared error (MSE)").
 _NAMED = re.compile(r"\b(?:named|called|dubbed|termed|coined)(?:\s+as)?\s+([A-Z][\w\-.]*[A-Za-z0-9])")
-# Found in two steps, the brackets first and then the up to four words before them: the one
-# pattern r"((?:[\w\-]+\s+){1,4})\(...\)" (same matches) retried its word loop at every character of
-# the abstract, 1 ms a paper, 100 ms a question at 50-100 candidates.
+# Found in two steps, the brackets first and then the up to four words before them, within
+# _LOOK_BACK characters: the one pattern r"((?:[\w\-]+\s+){1,4})\(...\)" (the same matches where
+# those words fit in that window) retried its word loop at every character of the abstract, 1 ms a
+# paper, 100 ms a question at 50-100 candidates.
 _ABBREVIATION = re.compile(r"\(\s*([A-Za-z][\w\-.]*[A-Z0-9][\w\-]*)\s*\)")
 _WORDS_BEFORE = re.compile(r"(?:[\w\-]+\s+){1,4}\Z")
 _LOOK_BACK = 400  # characters searched for the words before a bracket
