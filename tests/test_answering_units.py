@@ -1,5 +1,7 @@
 """Citation parsing, verification rules, follow-up rewriting: the pure parts of answering."""
 
+import pytest
+
 from assistant.answering.citations import render_sentences, split_cited_sentences, strip_invalid
 from assistant.answering.grammar import citation_grammar
 from assistant.text import split_sentences
@@ -49,6 +51,20 @@ def test_follow_up_is_rewritten_with_the_previous_subject():
     )
     assert standalone_query("What does BSP-Net output directly?", history) == "What does BSP-Net output directly?"
     assert standalone_query("What is Chimera?", []) == "What is Chimera?"
+
+
+def test_history_as_chat_messages_pairs_each_answer_with_its_question():
+    history = parse_history([
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "What is CMD?"},
+        {"role": "assistant", "content": "A video diffusion model."},
+        {"role": "user", "content": "And FAST?"},
+    ])
+    assert history == [Turn("What is CMD?", "A video diffusion model."), Turn("And FAST?")]
+    assert standalone_query("How fast is it?", history[:1]) == "How fast is it (regarding: What is CMD?)?"
+    for bad in ([{"role": "assistant", "content": "orphan"}], [{"role": "user", "content": 3}], [{"role": "tool"}]):
+        with pytest.raises(ValueError, match="history item 1"):
+            parse_history(bad)
 
 
 def test_figure_questions_know_what_figure_they_want():

@@ -33,6 +33,8 @@ def test_retrieval_metrics_match_hand_computation():
 def test_fact_matching_normalises_case_and_times():
     assert fact_found("2.7x", "a speedup of 2.7X")
     assert fact_found("2.33x", "a 2.33times speed-up")
+    assert fact_found("7.7x", "samples 7.7 times faster") and fact_found("7.7 times", "a 7.7× speed-up")
+    assert not fact_found("7.7x", "7.7 xenon")
     assert not fact_found("93.4%", "reaches 93% accuracy")
 
 

@@ -75,7 +75,7 @@ def search(ctx, query, k, as_json, year_from, year_to, category):
 @click.option("-k", type=click.IntRange(1, 50), default=None, help="Papers to retrieve [default: 5].")
 @click.option("--model", "-m", help="GGUF path or name in the models dir [env: ASSISTANT_MODEL].")
 @click.option("--history", type=click.Path(allow_dash=True),
-              help="Earlier turns (JSON array of questions or {question, answer}); - for stdin.")
+              help="Earlier turns: a JSON array of questions, {question, answer} objects or chat messages ({role, content}); - for stdin.")
 @click.option("--mode", "answer_mode", type=click.Choice(["grounded", "stuffed", "extractive"]), default=None,
               help="grounded (default); stuffed: the plain RAG baseline; extractive: no model, quoted sentences.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object, no streaming.")

@@ -20,9 +20,14 @@ from assistant.evaluation.stats import bootstrap_ci, quantiles
 # ------------------------------------------------------------------ verdicts
 
 
+def _fact_form(s: str) -> str:
+    """Case, spacing and the ways of writing a factor folded: "7.7×", "7.7 times" and "7.7x" are one."""
+    s = re.sub(r"\s+", " ", s.casefold().replace("×", "x").replace("times", "x"))
+    return re.sub(r"(\d) x\b", r"\1x", s)
+
+
 def fact_found(fact: str, text: str) -> bool:
-    norm = lambda s: re.sub(r"\s+", " ", s.casefold().replace("×", "x").replace("times", "x"))  # noqa: E731
-    return norm(fact) in norm(text)
+    return _fact_form(fact) in _fact_form(text)
 
 
 def is_gold(paper_id: str, title: str, gold: list[str]) -> bool:

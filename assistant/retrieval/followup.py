@@ -26,7 +26,9 @@ class Turn:
 
 
 def parse_history(items: list) -> list[Turn]:
-    """`--history` items: a string (an earlier question) or {"question", "answer", ...}."""
+    """`--history` items: a string (an earlier question), {"question", "answer", ...}, or chat
+    messages as OpenAI's API writes them ({"role": "user" | "assistant", "content"}), where an
+    assistant message is the answer to the user message before it."""
     turns: list[Turn] = []
     for n, item in enumerate(items, 1):
         if isinstance(item, str):
@@ -36,8 +38,18 @@ def parse_history(items: list) -> list[Turn]:
                 c.get("title") for c in item.get("citations", []) if isinstance(c, dict)
             ]
             turns.append(Turn(item["question"], str(item.get("answer") or ""), [t for t in titles if t]))
+        elif isinstance(item, dict) and item.get("role") in ("user", "assistant") and isinstance(item.get("content"), str):
+            if item["role"] == "user":
+                turns.append(Turn(item["content"]))
+            elif turns and not turns[-1].answer:
+                turns[-1].answer = item["content"]
+            else:
+                raise ValueError(f"history item {n}: an assistant message must follow a user message")
+        elif isinstance(item, dict) and item.get("role") == "system":
+            continue  # instructions to some other assistant: not a turn of this conversation
         else:
-            raise ValueError(f"history item {n}: expected a string or an object with 'question'")
+            raise ValueError(f"history item {n}: expected a string, an object with 'question', "
+                             "or a message with 'role' (user or assistant) and 'content'")
     return turns
 
 
