@@ -83,7 +83,9 @@ class Assistant:
 
                 s = self.settings
                 self._index = PaperIndex(index_dir(s, self.paths), self.ingest_embedder, s.vector_search,
-                                         s.chroma_url, store=self._store, slice_size=s.ingest_slice)
+                                         s.chroma_url, store=self._store, slice_size=s.ingest_slice,
+                                         sentence_vectors=s.sentence_vectors)
+                self._index.sentence_embedder = self.embedder
             return self._index
 
     @property
@@ -126,7 +128,7 @@ class Assistant:
 
             warnings.warn(f"ONNX export of the query embedder failed, using torch: {error}", stacklevel=2)
             return False
-        self.embedder = self.retriever.embedder = self._fast_embedder()
+        self.embedder = self.retriever.embedder = self.index.sentence_embedder = self._fast_embedder()
         return True
 
     # ------------------------------------------------------------------ corpus and index
@@ -151,6 +153,8 @@ class Assistant:
         return self._ingest(corpus, itertools.chain([first] if first is not None else [], papers), on_progress)
 
     def _ingest(self, corpus: Corpus | CorpusLoad, papers: Iterable[Paper], on_progress: ProgressFn | None) -> IngestReport:
+        if self.settings.sentence_vectors:
+            self.prepare_fast_path()  # sentences are stored as the query embedder embeds them
         report = self.index.ingest(papers, on_progress, lambda: (corpus.bytes_read, corpus.total_bytes))
         if report.added or report.updated:
             self.prepare_fast_path()  # torch is loaded now: the one cheap moment to export
@@ -341,17 +345,23 @@ class Assistant:
         query = standalone_query(question, history or [])
         vector = self.retriever.embed_query(query)
         hits = self.retriever.search(query, self.k, self.settings.retrieval, vector, filters=self.filters or None)
-        return assess(question, query, hits, vector, self.embedder, self.index.lexical)
+        return assess(question, query, hits, vector, self._sentence_embedder(), self.index.lexical)
 
     def _answerer(self, mode: str):
         if mode == "extractive":
             from assistant.answering.extractive import ExtractiveAnswerer
 
-            return ExtractiveAnswerer(self.embedder)
+            return ExtractiveAnswerer(self._sentence_embedder())
         if mode == "stuffed":
             from assistant.answering.stuffed import StuffedAnswerer
 
             return StuffedAnswerer(self.generator, self.settings)
         from assistant.answering.grounded import GroundedAnswerer
 
-        return GroundedAnswerer(self.generator, self.embedder, self.index.lexical, self.settings)
+        return GroundedAnswerer(self.generator, self._sentence_embedder(), self.index.lexical, self.settings)
+
+    def _sentence_embedder(self):
+        """The query embedder, answering abstract sentences from the vectors stored at ingest."""
+        from assistant.index.sentences import StoredSentenceEmbedder
+
+        return StoredSentenceEmbedder(self.embedder, self.index.sentences)

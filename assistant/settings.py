@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     ingest_slice: int = Field(
         512, ge=1, description="Papers embedded and written to the index together; an interrupted "
         "ingest keeps every finished slice.")
+    sentence_vectors: bool = Field(
+        True, description="Embed every abstract sentence at ingest and store the vectors, so a "
+        "question embeds none (a cold ask 0.5 s sooner here); ingest embeds about twice the text. "
+        "Off: sentences are embedded when a question needs them.")
     query_embedder: Literal["onnx", "torch"] = Field(
         "onnx", description="onnx: MiniLM in ONNX Runtime for questions (no torch import, exported "
         "once); torch: sentence-transformers for everything.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from assistant.answering.evidence import PaperEvidence
@@ -238,6 +239,20 @@ def test_the_quotes_fit_the_word_budget():
     [picked] = choose([evidence], several=False)
     assert 0 < sum(len(s.text.split()) for s in picked) <= EVIDENCE_WORDS
     assert [s.position for s in picked] == sorted(s.position for s in picked)  # in reading order
+
+
+def test_a_list_quotes_what_each_paper_proposes_before_its_other_sentences():
+    from assistant.answering.evidence import LIST_CONTRIBUTION_BONUS, EvidenceSentence, PaperEvidence, choose
+
+    paper = Paper.create("X: a paper", "unused")
+    vector = np.eye(4, dtype=np.float32)
+    background = EvidenceSentence("Decoding is slow for long outputs and many tokens in every step.", 0, 0.60, vector[0])
+    proposal = EvidenceSentence("We propose X, which drafts many tokens at once.", 1, 0.60 - LIST_CONTRIBUTION_BONUS / 2,
+                                vector[1])
+    evidence = PaperEvidence(Hit(paper, 0.5), [background, proposal])
+    [listed] = choose([evidence], several=True, budget=12)
+    [single] = choose([evidence], several=False, budget=12)
+    assert listed == [proposal] and single == [background]
 
 
 def test_a_named_paper_answers_for_itself():

@@ -38,7 +38,8 @@ def test_records_are_embedded_and_written_while_the_file_is_still_being_read(tmp
     path = write_snapshot(tmp_path / "arxiv.json", 3000)
     state = {}
     embedder = CountingEmbedder(lambda: state["corpus"])
-    assistant = service(tmp_path, embedder, ingest_slice=256)
+    # Paper vectors only: each slice's sentences are embedded after it is written (tests/test_sentence_vectors.py).
+    assistant = service(tmp_path, embedder, ingest_slice=256, sentence_vectors=False)
     corpus = state["corpus"] = assistant.load([path])
     seen = []
     report = assistant.ingest(corpus, lambda p: seen.append((p.bytes_done, p.records, p.embedded)))

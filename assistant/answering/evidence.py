@@ -205,6 +205,13 @@ SAME_CLAIM = 0.9  # two sentences this alike say the same thing: quote one
 # A sentence scoring this far under the best one answers something else: the budget is a most,
 # not a quota. (Tuning sets: 0.3 keeps fact recall and trims filler; 0.1 lost dev facts.)
 QUOTE_FLOOR = 0.3
+# A list or a comparison asks what each paper does, and an abstract says that in its "we propose
+# X, which ..." sentence: in those answers it goes before other sentences of its paper. (Not for
+# single questions, which want the specific sentence; see BACKGROUND_PENALTY.) Fitted on the
+# tuning sets' compare and multi-paper questions, by the facts the chosen evidence holds
+# (`eval/questions/dev.jsonl` + `blind-tune.jsonl`, 34 questions): compare 0.43 -> 0.57, multi-paper
+# 0.47 -> 0.49 at 0.1, other kinds unchanged; 0.15-0.2 no better on compare, worse on multi-paper.
+LIST_CONTRIBUTION_BONUS = 0.1
 
 
 def choose(sources: list[PaperEvidence], several: bool, budget: int = EVIDENCE_WORDS
@@ -213,8 +220,12 @@ def choose(sources: list[PaperEvidence], several: bool, budget: int = EVIDENCE_W
     the word budget together. A list or a comparison takes them in turns from each paper, so that
     every paper it draws on has its own evidence; a plain question takes the best overall."""
     top = max((s.score for e in sources for s in e.sentences), default=0.0)
+
+    def rank(s: EvidenceSentence) -> float:
+        return s.score + (LIST_CONTRIBUTION_BONUS if several and _CONTRIBUTION.search(s.text) else 0.0)
+
     queues = [sorted((s for s in e.sentences if s.score >= top - QUOTE_FLOOR and not is_boilerplate(s.text)),
-                     key=lambda s: -s.score) for e in sources]
+                     key=lambda s: -rank(s)) for e in sources]
     if several:
         order = [(i, queue[r]) for r in range(max(map(len, queues), default=0))
                  for i, queue in enumerate(queues) if r < len(queue)]

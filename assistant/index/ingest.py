@@ -90,8 +90,10 @@ class _Run:
     """One ingest, under the write lock."""
 
     def __init__(self, store: PaperStore, read_side: ReadSide, embedder: Embedder, report: IngestReport,
-                 progress: IngestProgress, tell: Callable[[], None], slice_size: int):
+                 progress: IngestProgress, tell: Callable[[], None], slice_size: int,
+                 written: Callable[[list[Paper]], None] | None = None):
         self.store, self.read_side, self.embedder = store, read_side, embedder
+        self.written = written
         self.report, self.progress, self.tell = report, progress, tell
         self.slice_size = slice_size
         self.snapshot = read_side.prepare()
@@ -170,6 +172,8 @@ class _Run:
         self.read_side.append(papers, [p.to_metadata() for p in papers], vectors, removed, self.snapshot)
         self.read_side.journal.clear()
         self.snapshot = Snapshot.open(self.read_side.root)
+        if self.written:
+            self.written(papers)  # after the slice is committed: what follows is never part of it
 
     def finish(self) -> None:
         if self.store.shared:
@@ -182,8 +186,9 @@ class _Run:
 
 def ingest(store: PaperStore, read_side: ReadSide, embedder: Embedder, papers: Iterable[Paper],
            on_progress: ProgressFn | None = None, position: Callable[[], tuple[int, int]] | None = None,
-           slice_size: int = SLICE) -> IngestReport:
-    """`position`: (bytes read, bytes in all) of the input, for progress and its ETA."""
+           slice_size: int = SLICE, written: Callable[[list[Paper]], None] | None = None) -> IngestReport:
+    """`position`: (bytes read, bytes in all) of the input, for progress and its ETA; `written`:
+    called with each slice of new or changed papers once it is in the index."""
     start = time.perf_counter()
     report = IngestReport()
     progress = IngestProgress()
@@ -198,7 +203,7 @@ def ingest(store: PaperStore, read_side: ReadSide, embedder: Embedder, papers: I
     first = next(batches, None)
     if first is not None:  # nothing is opened or written for an input without papers
         with read_side.write_lock():
-            run = _Run(store, read_side, embedder, report, progress, tell, slice_size)
+            run = _Run(store, read_side, embedder, report, progress, tell, slice_size, written)
             try:
                 for batch in itertools.chain([first], batches):
                     progress.records += len(batch)

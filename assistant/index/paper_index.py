@@ -20,6 +20,8 @@ from assistant.index import ingest as ingesting
 from assistant.index.ingest import SLICE, IngestReport, ProgressFn
 from assistant.index.lexical import LexicalIndex
 from assistant.index.read_side import ReadSide
+from assistant.index.sentences import FILE as SENTENCES_FILE
+from assistant.index.sentences import SentenceVectors
 from assistant.index.snapshot import Snapshot
 from assistant.index.store import PaperStore, open_store
 from assistant.models import Embedder
@@ -30,15 +32,22 @@ READ_ERRORS = (sqlite3.DatabaseError, OSError, ValueError, IndexError, KeyError)
 
 class PaperIndex:
     def __init__(self, directory: Path, embedder: Embedder, vector_search: str = "exact",
-                 chroma_url: str | None = None, store: PaperStore | None = None, slice_size: int = SLICE):
+                 chroma_url: str | None = None, store: PaperStore | None = None, slice_size: int = SLICE,
+                 sentence_vectors: bool = True):
         """`store`: the store of record to use (default: Chroma in `directory`, or the server
-        at `chroma_url`)."""
+        at `chroma_url`); `sentence_vectors`: embed and store abstract sentences at ingest."""
         self.directory = directory
         self.embedder = embedder
         self.store = store or open_store(directory, embedder.name, chroma_url)
         self.read_side = ReadSide(directory, self.store, embedder.name)
         self.vector_search = vector_search  # "exact": the read side's matrix; "chroma": its HNSW
         self.slice_size = slice_size
+        self.sentences = SentenceVectors(directory / SENTENCES_FILE, embedder.name)
+        self.store_sentences = sentence_vectors
+        # Sentences are embedded by the query embedder when there is one (the service sets it):
+        # the stored vectors are then exactly those a question would compute, and ONNX Runtime
+        # embeds short texts 2x faster than sentence-transformers here.
+        self.sentence_embedder: Embedder | None = None
 
     def snapshot(self) -> Snapshot:
         return self.read_side.current()
@@ -64,10 +73,15 @@ class PaperIndex:
                position: Callable[[], tuple[int, int]] | None = None) -> IngestReport:
         """Embed only new or changed papers; re-running on the same input changes nothing."""
         return ingesting.ingest(self.store, self.read_side, self.embedder, papers, on_progress, position,
-                                self.slice_size)
+                                self.slice_size, self._store_sentences if self.store_sentences else None)
+
+    def _store_sentences(self, papers: list[Paper]) -> None:
+        self.sentences.fill([p.abstract for p in papers], self.sentence_embedder or self.embedder)
 
     def clear(self) -> int:
-        return ingesting.clear(self.store, self.read_side)
+        count = ingesting.clear(self.store, self.read_side)
+        self.sentences.clear()
+        return count
 
     def rebuild(self) -> int:
         """The read side again from the store (`assistant index rebuild`)."""
