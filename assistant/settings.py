@@ -92,7 +92,7 @@ class Settings(BaseSettings):
         "ingest keeps every finished slice.")
     sentence_vectors: bool = Field(
         True, description="Embed every abstract sentence at ingest and store the vectors, so a "
-        "question embeds none (a cold ask 0.5 s sooner here); ingest embeds about twice the text. "
+        "question embeds none (a cold ask ~0.7 s sooner here); ingest takes ~75% longer on a CPU. "
         "Off: sentences are embedded when a question needs them.")
     query_embedder: Literal["onnx", "torch"] = Field(
         "onnx", description="onnx: MiniLM in ONNX Runtime for questions (no torch import, exported "
