@@ -17,6 +17,12 @@ def norm(s):
     return " ".join(s.split())
 
 
+def earlier_turns(history):
+    """Turns in a history: each question string, or each user message of a chat-message history
+    ([{"role": "user", ...}, {"role": "assistant", ...}], as `assistant ask --history` reads it)."""
+    return sum(1 for t in history if isinstance(t, str) or t.get("role") == "user")
+
+
 def main(path=os.path.join(HERE, "questions.jsonl")):
     papers = {p["title"]: p["abstract"] for p in parse.load_papers()}
     qs = [json.loads(l) for l in open(path) if l.strip()]
@@ -65,8 +71,8 @@ def main(path=os.path.join(HERE, "questions.jsonl")):
                     t = norm(g + " " + papers.get(g, ""))
                     if not any(norm(f) in t for f in q["facts"]):
                         errors.append(f"{qid}: no fact for gold paper {g[:50]!r}")
-            if q["kind"] == "follow-up" and len(q["history"]) != 1:
-                errors.append(f"{qid}: follow-up needs exactly 1 history turn")
+            if q["kind"] == "follow-up" and earlier_turns(q["history"]) != 1:
+                errors.append(f"{qid}: follow-up needs exactly 1 earlier turn")
         else:
             if q["gold"] or q["facts"]:
                 errors.append(f"{qid}: unanswerable with gold/facts")

@@ -1,13 +1,10 @@
 #!/usr/bin/env python3
 """Validate blind2/questions.jsonl against the parsed corpus.
 
-Re-implements the checks of ../blind/validate.py (gold titles exist, facts
-occur in a gold abstract after normalisation, facts <= 5 words, ids and
-question texts unique, counts per kind, same single-paper fact not tested
-twice), with one difference: a follow-up's history is ONE earlier turn written
-as two messages [user, assistant] (the format the brief asks for), whereas
-../blind/validate.py expects a history list of length 1. Then a few checks
-specific to this set: id format, required per-kind counts, paper
+Runs the checks of ../blind/validate.py (gold titles exist, facts occur in a
+gold abstract after normalisation, facts <= 5 words, ids and question texts
+unique, counts per kind, same single-paper fact not tested twice, one earlier
+turn per follow-up), then a few checks specific to this set: id format, required per-kind counts, paper
 usage <= 3, follow-up history shape, missing-detail 'about', and (for
 unanswerable absent-topic / near-topic questions) a reminder list of keywords
 that must not match any abstract.
@@ -84,84 +81,8 @@ def extra_checks(path):
     return 0
 
 
-def base_checks(path):
-    """Same logic as ../blind/validate.py main(), follow-up history adapted."""
-    norm = base.norm
-    papers = {p["title"]: p["abstract"] for p in parse.load_papers()}
-    qs = [json.loads(l) for l in open(path) if l.strip()]
-    errors = []
-    kinds = collections.Counter()
-    sorts = collections.Counter()
-    gold_papers = set()
-    ids = set()
-    seen_q = set()
-    fact_keys = collections.Counter()
-    for q in qs:
-        qid = q["id"]
-        if qid in ids:
-            errors.append(f"{qid}: duplicate id")
-        ids.add(qid)
-        if q["question"] in seen_q:
-            errors.append(f"{qid}: duplicate question text")
-        seen_q.add(q["question"])
-        kinds[q["kind"]] += 1
-        for k in ("id", "question", "history", "gold", "facts", "answerable", "kind"):
-            if k not in q:
-                errors.append(f"{qid}: missing field {k}")
-        if q["answerable"]:
-            if not q["gold"]:
-                errors.append(f"{qid}: answerable but no gold")
-            if not (1 <= len(q["facts"]) <= 3) and q["kind"] not in ("multi-paper", "compare"):
-                errors.append(f"{qid}: {len(q['facts'])} facts")
-            texts = []
-            for g in q["gold"]:
-                if g not in papers:
-                    errors.append(f"{qid}: gold title not in corpus: {g!r}")
-                    continue
-                gold_papers.add(g)
-                texts.append(norm(g + " " + papers[g]))
-            for fact in q["facts"]:
-                if len(fact.split()) > 5:
-                    errors.append(f"{qid}: fact longer than 5 words: {fact!r}")
-                if not any(norm(fact) in t for t in texts):
-                    errors.append(f"{qid}: fact not found in gold: {fact!r}")
-                fact_keys[(tuple(sorted(q["gold"])) if len(q["gold"]) == 1 else None, norm(fact))] += 1
-            if q["kind"] in ("multi-paper", "compare"):
-                if len(q["gold"]) < 2:
-                    errors.append(f"{qid}: {q['kind']} needs >=2 gold")
-                for g in q["gold"]:
-                    t = norm(g + " " + papers.get(g, ""))
-                    if not any(norm(f) in t for f in q["facts"]):
-                        errors.append(f"{qid}: no fact for gold paper {g[:50]!r}")
-            if q["kind"] == "follow-up" and len(q["history"]) != 2:
-                errors.append(f"{qid}: follow-up needs exactly 1 earlier turn (user + assistant)")
-        else:
-            if q["gold"] or q["facts"]:
-                errors.append(f"{qid}: unanswerable with gold/facts")
-            srt = q.get("sort")
-            sorts[srt] += 1
-            if srt not in ("absent-topic", "missing-detail", "near-topic"):
-                errors.append(f"{qid}: bad sort {srt!r}")
-            if srt == "missing-detail" and q.get("about") not in papers:
-                errors.append(f"{qid}: about not a corpus title")
-    for (g, f), n in fact_keys.items():
-        if g is not None and n > 1:
-            errors.append(f"same single-paper fact tested {n} times: {g[0][:40]!r} / {f!r}")
-    print("questions:", len(qs))
-    print("by kind:", dict(kinds))
-    print("unanswerable by sort:", dict(sorts))
-    print("distinct gold papers:", len(gold_papers), "of", len(papers))
-    if errors:
-        print(f"{len(errors)} ERRORS")
-        for e in errors:
-            print("  ", e)
-        return 1
-    print("base checks passed")
-    return 0
-
-
 def main(path=os.path.join(HERE, "questions.jsonl")):
-    rc = base_checks(path)
+    rc = base.main(path)
     rc2 = extra_checks(path)
     return rc or rc2
 
