@@ -43,7 +43,9 @@ def test_ingest_stores_every_sentence_and_a_question_embeds_none(tmp_path):
     np.testing.assert_allclose(mixed[[0, 2]], vectors[[0, -1]], atol=1e-6)
 
 
-def test_a_re_ingest_embeds_no_sentence_again_and_clear_removes_the_store(tmp_path):
+def test_a_changed_abstract_embeds_only_its_new_sentence_and_clear_removes_the_store(tmp_path):
+    import dataclasses
+
     papers = _papers()
     counting = Counting()
     index = PaperIndex(tmp_path / "idx", counting)
@@ -51,7 +53,10 @@ def test_a_re_ingest_embeds_no_sentence_again_and_clear_removes_the_store(tmp_pa
     first = len(counting.texts)
     index.ingest(papers)
     assert len(counting.texts) == first  # unchanged papers: neither they nor their sentences
-    assert index.sentences.path.exists()
+    changed = dataclasses.replace(papers[0], abstract=papers[0].abstract + " A sentence added in version two.")
+    counting.texts.clear()
+    index.ingest([changed])
+    assert counting.texts == [changed.embedding_text, "A sentence added in version two."]
     index.clear()
     assert not index.sentences.path.exists()
 

@@ -112,16 +112,14 @@ class StoredSentenceEmbedder:
 
     def encode(self, texts: Sequence[str], on_batch: BatchFn | None = None) -> np.ndarray:
         stored = self.store.get(texts) if self.store.model == self.embedder.name else {}
-        missing = [i for i in range(len(texts)) if i not in stored]
-        if not missing:
-            return np.stack([stored[i] for i in range(len(texts))]) if texts else self.embedder.encode(texts)
-        fresh = self.embedder.encode([texts[i] for i in missing], on_batch=on_batch)
         if not stored:
-            return fresh
-        out = np.empty((len(texts), fresh.shape[1]), dtype=np.float32)
-        out[missing] = fresh
+            return self.embedder.encode(texts, on_batch=on_batch)
+        missing = [i for i in range(len(texts)) if i not in stored]
+        out = np.empty((len(texts), next(iter(stored.values())).shape[0]), dtype=np.float32)
         for i, vector in stored.items():
             out[i] = vector
+        if missing:
+            out[missing] = self.embedder.encode([texts[i] for i in missing], on_batch=on_batch)
         return out
 
     def encode_one(self, text: str) -> np.ndarray:
