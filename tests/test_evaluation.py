@@ -38,6 +38,24 @@ def test_fact_matching_normalises_case_and_times():
     assert not fact_found("93.4%", "reaches 93% accuracy")
 
 
+def test_words_read_count_a_quoted_evidence_sentence_once():
+    from assistant.answering.compose import quoted
+    from assistant.answering.record import AnswerRecord, CitationRecord, SourceRecord
+    from assistant.evaluation.metrics import answer_verdicts
+    from assistant.evaluation.questions import Question
+
+    evidence = 'It reaches a "2.7x" speed-up on long prompts.'
+    unquoted = "Decoding runs on one GPU."
+    record = AnswerRecord(
+        "How fast is it?", f"It is faster [1]. {quoted(evidence)} [1].",
+        citations=[CitationRecord(1, "p", "Paper", evidence), CitationRecord(2, "q", "Other", unquoted)],
+        sources=[SourceRecord(1, "p", "Paper", 0.5), SourceRecord(2, "q", "Other", 0.4)])
+    verdict = answer_verdicts(record, Question("q1", "How fast is it?", gold=["p"], facts=["2.7x", "one GPU"]))
+    # The answer's 13 words, and the cited sentence it does not quote (5): the quoted one not again.
+    assert verdict["answer_words"] == 13 + 5
+    assert verdict["fact_recall"] == 1.0
+
+
 def test_bootstrap_interval_brackets_the_mean():
     low, high = bootstrap_ci([0, 1, 1, 1, 0, 1, 1, 1, 1, 1])
     assert low <= 0.8 <= high and 0 <= low < high <= 1

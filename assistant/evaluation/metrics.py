@@ -35,6 +35,14 @@ def is_gold(paper_id: str, title: str, gold: list[str]) -> bool:
     return paper_id in keys or normalise_title(title) in keys
 
 
+def quotes(answer: str, evidence: str) -> bool:
+    """Whether the answer already quotes this evidence sentence. Answers quote a sentence without
+    its final full stop and with its double quotes made single (`compose.quoted`; the extractive
+    baseline also drops the stop), so a plain substring test missed nearly every quote and counted
+    its words twice (194 of 212 citations in the v7 tuning run: 114 words read at the median, not 81)."""
+    return evidence in answer or evidence.strip().rstrip(".").replace('"', "'") in answer
+
+
 def retrieval_verdicts(ranked: list[dict], gold: list[str]) -> dict:
     hits = [is_gold(p["id"], p["title"], gold) for p in ranked]
     first = next((i for i, h in enumerate(hits) if h), None)
@@ -66,7 +74,7 @@ def answer_verdicts(answer: AnswerRecord, question) -> dict:
         verdict["citation_recall"] = (
             len({normalise_title(c.title) for c in gold_cited}) / len(question.gold) if question.gold else None
         )
-        quoted = [c.evidence for c in cited if c.evidence and c.evidence not in answer.answer]
+        quoted = [c.evidence for c in cited if c.evidence and not quotes(answer.answer, c.evidence)]
         text = answer.answer + " " + " ".join(quoted)
         found = [fact_found(f, text) for f in question.facts]
         # What a reader reads: the answer and the cited evidence it does not already quote.
