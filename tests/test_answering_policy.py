@@ -229,16 +229,24 @@ def test_a_comparison_quotes_each_paper_under_its_name_within_the_budget():
     assert {c.paper.id for c in answer.citations} == {GEAR.id, CHIMERA.id}
 
 
-def test_the_quotes_fit_the_word_budget():
-    from assistant.answering.evidence import EVIDENCE_WORDS, choose, select_evidence
+def test_the_quotes_fit_the_word_budget_and_the_model_reads_a_shorter_choice():
+    from assistant.answering.evidence import PROMPT_WORDS, QUOTE_WORDS, choose, select_evidence
 
     long = Paper.create("Long: a paper", " ".join(f"Sentence {n} says something about decoding speed and meshes."
                                                    for n in range(40)))
     question = "What does it say about decoding speed?"
     [evidence] = select_evidence(question, EMBEDDER.encode_one(question), [Hit(long, 0.6)], EMBEDDER, TERMS)
     [picked] = choose([evidence], several=False)
-    assert 0 < sum(len(s.text.split()) for s in picked) <= EVIDENCE_WORDS
+    assert PROMPT_WORDS < sum(len(s.text.split()) for s in picked) <= QUOTE_WORDS
     assert [s.position for s in picked] == sorted(s.position for s in picked)  # in reading order
+
+    prompts = []
+    grounded, _ = answerer(lambda messages: prompts.append(messages) or "It covers decoding speed [1].")
+    answer = ask(grounded, question, [Hit(long, 0.6)])
+    shown = " ".join(answer.sources[0].evidence)
+    assert 0 < len(shown.split()) <= PROMPT_WORDS and shown.split(". ")[0] in prompts[0][-1]["content"]
+    quoted = " ".join(answer.text.split('"')[1::2])  # what the answer quotes, between double quotes
+    assert PROMPT_WORDS < len(quoted.split()) <= QUOTE_WORDS
 
 
 def test_a_list_quotes_what_each_paper_proposes_before_its_other_sentences():

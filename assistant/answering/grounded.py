@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.answering import citations as cite
 from assistant.answering import compose, refusal
-from assistant.answering.evidence import PaperEvidence, choose, select_evidence, wants_several
+from assistant.answering.evidence import PROMPT_WORDS, PaperEvidence, choose, select_evidence, wants_several
 from assistant.answering.grammar import citation_grammar
 from assistant.answering.prompts import render
 from assistant.answering.result import REFUSAL, Answer, Citation, Source, Timings
@@ -105,14 +105,17 @@ class GroundedAnswerer:
                           near_misses=hits[:3], relevance=relevance, refusal_reason=reason,
                           model=self.generator.name, timings=timings)
 
-        picked = choose(judged.sources, judged.several)
-        kept = [(e, chosen) for e, chosen in zip(judged.sources, picked) if chosen]
-        sources = [Source(ref, e.hit, [shorten(s.text) for s in chosen]) for ref, (e, chosen) in enumerate(kept, 1)]
+        picked = choose(judged.sources, judged.several)  # what the answer quotes
+        shown = choose(judged.sources, judged.several, budget=PROMPT_WORDS)  # what the model reads
+        # A paper quoted but left out of the shorter choice shows the model its best quoted sentence.
+        kept = [(e, chosen, seen or [max(chosen, key=lambda s: s.score)])
+                for e, chosen, seen in zip(judged.sources, picked, shown) if chosen]
+        sources = [Source(ref, e.hit, [shorten(s.text) for s in seen]) for ref, (e, _, seen) in enumerate(kept, 1)]
         system = render("system")
         blocks = [render("source", ref=s.ref, title=s.paper.title, text=" ".join(s.evidence)) for s in sources]
         blocks = fit_sources(self.generator, system, blocks, query, prompt_budget(self.generator, self.settings.max_tokens))
         sources, kept = sources[: len(blocks)], kept[: len(blocks)]
-        by_ref = {s.ref: e for s, (e, _) in zip(sources, kept)}
+        by_ref = {s.ref: e for s, (e, _, _) in zip(sources, kept)}
         stream = Stream(self.generator, started, on_token)
         grammar = citation_grammar([s.ref for s in sources]) if self.settings.citation_grammar else None
         raw = stream.run(messages_for(system, blocks, query), self.settings.max_tokens, self.settings.temperature,
@@ -125,7 +128,7 @@ class GroundedAnswerer:
         # sentence quoted from it.
         citations = {c.ref: c for c in supported if any(c.ref in claim.refs for claim in claims)}
         quotes = []
-        for source, (_, chosen) in zip(sources, kept):
+        for source, (_, chosen, _) in zip(sources, kept):
             quoted = [s for s in chosen if not _stated(s, claims, vectors, query)]
             quotes.append((source, [s.text for s in quoted]))
             if quoted and source.ref not in citations:
