@@ -249,6 +249,26 @@ def test_the_quotes_fit_the_word_budget_and_the_model_reads_a_shorter_choice():
     assert PROMPT_WORDS < len(quoted.split()) <= QUOTE_WORDS
 
 
+def test_the_longer_quote_budget_quotes_only_papers_the_model_read():
+    from assistant.answering.evidence import PROMPT_WORDS, choose, select_evidence
+
+    first = Paper.create("First: decoding speed", " ".join(
+        f"Decoding speed of model {n} rises with drafted tokens at every step of the decoder here." for n in range(5)))
+    second = Paper.create("Second: other work", "Some decoding speed remarks on a different kind of model are "
+                          "given here as well, in a sentence long enough not to fit the shorter budget at all.")
+    question = "What decoding speed do drafted tokens give?"
+    hits = [Hit(first, 0.6), Hit(second, 0.55)]
+    evidence = select_evidence(question, EMBEDDER.encode_one(question), hits, EMBEDDER, TERMS)
+    # The premise: the longer budget alone would quote the second paper, the shorter one does not.
+    assert [bool(p) for p in choose(evidence, several=False)] == [True, True]
+    assert [bool(p) for p in choose(evidence, several=False, budget=PROMPT_WORDS)] == [True, False]
+
+    grounded, _ = answerer("Drafted tokens raise decoding speed [1].")
+    answer = ask(grounded, question, hits)
+    assert [s.paper.id for s in answer.sources] == [first.id]
+    assert {c.paper.id for c in answer.citations} == {first.id} and "different kind" not in answer.text
+
+
 def test_a_list_quotes_what_each_paper_proposes_before_its_other_sentences():
     from assistant.answering.evidence import LIST_CONTRIBUTION_BONUS, EvidenceSentence, PaperEvidence, choose
 

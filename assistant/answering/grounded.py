@@ -105,11 +105,13 @@ class GroundedAnswerer:
                           near_misses=hits[:3], relevance=relevance, refusal_reason=reason,
                           model=self.generator.name, timings=timings)
 
-        picked = choose(judged.sources, judged.several)  # what the answer quotes
-        shown = choose(judged.sources, judged.several, budget=PROMPT_WORDS)  # what the model reads
-        # A paper quoted but left out of the shorter choice shows the model its best quoted sentence.
-        kept = [(e, chosen, seen or [max(chosen, key=lambda s: s.score)])
-                for e, chosen, seen in zip(judged.sources, picked, shown) if chosen]
+        # What the model reads, and what the answer quotes: more of the same papers. (Letting the
+        # longer budget reach further papers too cited look-alikes: tuning citation precision
+        # 0.922 -> 0.912, paraphrases -0.058.)
+        shown = choose(judged.sources, judged.several, budget=PROMPT_WORDS)
+        read = [(e, seen) for e, seen in zip(judged.sources, shown) if seen]
+        picked = choose([e for e, _ in read], judged.several)
+        kept = [(e, chosen or seen, seen) for (e, seen), chosen in zip(read, picked)]
         sources = [Source(ref, e.hit, [shorten(s.text) for s in seen]) for ref, (e, _, seen) in enumerate(kept, 1)]
         system = render("system")
         blocks = [render("source", ref=s.ref, title=s.paper.title, text=" ".join(s.evidence)) for s in sources]
