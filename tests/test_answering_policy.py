@@ -250,18 +250,20 @@ def test_the_quotes_fit_the_word_budget_and_the_model_reads_a_shorter_choice():
 
 
 def test_the_longer_quote_budget_quotes_only_papers_the_model_read():
-    from assistant.answering.evidence import PROMPT_WORDS, choose, select_evidence
+    from assistant.answering.evidence import PROMPT_WORDS, choose
 
     first = Paper.create("First: decoding speed", " ".join(
         f"Decoding speed of model {n} rises with drafted tokens at every step of the decoder here." for n in range(5)))
-    second = Paper.create("Second: other work", "Some decoding speed remarks on a different kind of model are "
-                          "given here as well, in a sentence long enough not to fit the shorter budget at all.")
+    second = Paper.create("Second: other work", "Decoding speed rises with drafted tokens for a different kind of "
+                          "model too, in a sentence long enough not to fit the shorter budget at all.")
     question = "What decoding speed do drafted tokens give?"
-    hits = [Hit(first, 0.6), Hit(second, 0.55)]
-    evidence = select_evidence(question, EMBEDDER.encode_one(question), hits, EMBEDDER, TERMS)
-    # The premise: the longer budget alone would quote the second paper, the shorter one does not.
-    assert [bool(p) for p in choose(evidence, several=False)] == [True, True]
-    assert [bool(p) for p in choose(evidence, several=False, budget=PROMPT_WORDS)] == [True, False]
+    hits = [Hit(first, 0.6), Hit(second, 0.58)]
+    # The premise: both papers are sources; the longer budget alone would quote the second one,
+    # the shorter one does not.
+    sources = judged(question, hits).sources
+    assert [e.hit.paper.id for e in sources] == [first.id, second.id]
+    assert [bool(p) for p in choose(sources, several=False)] == [True, True]
+    assert [bool(p) for p in choose(sources, several=False, budget=PROMPT_WORDS)] == [True, False]
 
     grounded, _ = answerer("Drafted tokens raise decoding speed [1].")
     answer = ask(grounded, question, hits)
