@@ -29,8 +29,13 @@ def clean_model_output(raw: str) -> str:
     return " ".join(line if line[-1] in ".!?" else f"{line}." for line in lines)
 
 
+# A sentence cannot end on an article, a preposition or a conjunction: one that does was cut off
+# mid-way ("The dark matter is a [1].") and claims nothing whole.
+_DANGLING = re.compile(r"\b(a|an|the|of|to|and|or|but|with|by|for|from|than|its|their)\W*$", re.I)
+
+
 def is_claim(sentence: cite.CitedSentence) -> bool:
-    return len(re.findall(r"[A-Za-z]{2,}", sentence.text)) >= MIN_CLAIM_WORDS
+    return len(re.findall(r"[A-Za-z]{2,}", sentence.text)) >= MIN_CLAIM_WORDS and not _DANGLING.search(sentence.text)
 
 
 def paper_label(source: Source) -> str:
