@@ -299,26 +299,6 @@ def test_a_named_paper_answers_for_itself():
     assert "GEAR" not in generator.prompts[0][1]["content"]
 
 
-def test_a_comparison_naming_one_paper_draws_on_the_described_other_side_too():
-    question = "Compare Chimera's lightweight draft model and latency speedup with the cache paper."
-    hits = hits_for((CHIMERA, 0.7, "named"), (GEAR, 0.4), (BSP, 0.3))
-    sources = judged(question, hits).sources
-    assert [e.hit.paper.id for e in sources] == [CHIMERA.id, GEAR.id]
-    # Not for a plain question about the named paper.
-    assert [e.hit.paper.id for e in judged("How does Chimera draft tokens?", hits).sources] == [CHIMERA.id]
-
-
-def test_a_comparison_quotes_each_paper_against_its_own_best_sentence():
-    from assistant.answering.evidence import QUOTE_FLOOR, EvidenceSentence, PaperEvidence, choose
-
-    vector = np.eye(4, dtype=np.float32)
-    strong = PaperEvidence(Hit(CHIMERA, 0.7), [EvidenceSentence("Chimera drafts tokens.", 0, 0.9, vector[0])])
-    weak = PaperEvidence(Hit(GEAR, 0.4), [EvidenceSentence("GEAR quantizes the cache.", 0, 0.9 - QUOTE_FLOOR - 0.1,
-                                                           vector[1])])
-    assert [len(p) for p in choose([strong, weak], several=True)] == [1, 1]
-    assert [len(p) for p in choose([strong, weak], several=False)] == [1, 0]
-
-
 # ------------------------------------------------------------------ context
 
 def test_sources_are_dropped_then_cut_until_the_prompt_fits():

@@ -231,12 +231,7 @@ def choose(sources: list[PaperEvidence], several: bool, budget: int = QUOTE_WORD
     def rank(s: EvidenceSentence) -> float:
         return s.score + (LIST_CONTRIBUTION_BONUS if several and _CONTRIBUTION.search(s.text) else 0.0)
 
-    def floor(e: PaperEvidence) -> float:
-        # A list or comparison asks each paper for its own part, which matches the question less
-        # well than the best paper's part does: each paper's floor is under its own best sentence.
-        return (max((s.score for s in e.sentences), default=top) if several else top) - QUOTE_FLOOR
-
-    queues = [sorted((s for s in e.sentences if s.score >= floor(e) and not is_boilerplate(s.text)),
+    queues = [sorted((s for s in e.sentences if s.score >= top - QUOTE_FLOOR and not is_boilerplate(s.text)),
                      key=lambda s: -rank(s)) for e in sources]
     if several:
         order = [(i, queue[r]) for r in range(max(map(len, queues), default=0))

@@ -69,13 +69,6 @@ def _sources(evidence: list[PaperEvidence], several: bool) -> list[PaperEvidence
     if named and (len(named) > 1 or not several):
         # The question names its papers: the answer comes from them, not from look-alikes.
         kept = named
-    elif several and len(kept) == 1 and kept[0].hit.named:
-        # A comparison that names one paper has a second side: when it is described, or named in
-        # words the collection does not use as a name ("Point-MAE" for a paper titled "Masked
-        # Autoencoders for Point Cloud ..."), it is the best other paper, however far below.
-        # (Tuning sets: fires on 2 of 15 comparisons, both times adding the gold partner.)
-        others = [e for e in evidence if e is not kept[0]]
-        kept += [max(others, key=lambda e: e.best)] if others else []
     return kept
 
 
