@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from assistant.answering import citations as cite
+from assistant.answering.compose import quoted
 from assistant.answering.record import AnswerRecord
 from assistant.corpus import normalise_title
 from assistant.evaluation.stats import bootstrap_ci, quantiles
@@ -40,7 +41,7 @@ def quotes(answer: str, evidence: str) -> bool:
     its final full stop and with its double quotes made single (`compose.quoted`; the extractive
     baseline also drops the stop), so a plain substring test missed nearly every quote and counted
     its words twice (194 of 212 citations in the v7 tuning run: 114 words read at the median, not 81)."""
-    return evidence in answer or evidence.strip().rstrip(".").replace('"', "'") in answer
+    return evidence in answer or quoted(evidence)[1:-1] in answer
 
 
 def retrieval_verdicts(ranked: list[dict], gold: list[str]) -> dict:
