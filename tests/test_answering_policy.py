@@ -12,6 +12,7 @@ import pytest
 from assistant.answering.evidence import PaperEvidence
 from assistant.answering.grounded import GroundedAnswerer, assess, refusal_text
 from assistant.answering.refusal import RefusalModel, Signals, decide, default_model
+from assistant.answering.refusal import signals as refusal_signals
 from assistant.answering.stream import fit_sources, messages_for
 from assistant.answering.stuffed import StuffedAnswerer
 from assistant.corpus import Paper
@@ -109,6 +110,18 @@ def test_words_the_collection_never_uses_raise_the_unknown_share():
     assert judged("Does BSP-Net output polygonal meshes?", hits).signals.unknown_share == 0.0
 
 
+def test_dropping_a_word_the_source_never_uses_measures_the_concept_it_lacks():
+    hits = hits_for((BSP, 0.6))
+    # Every word is BSP-Net's own: nothing to drop.
+    assert judged("Does BSP-Net output polygonal meshes?", hits).signals.concept_gain == 0.0
+    # "optimizer" is foreign to the abstract: without it the question matches BSP-Net's sentences better.
+    assert judged("Which optimizer does BSP-Net use for polygonal meshes?", hits).signals.concept_gain > 0.05
+    # The signal needs the embedder that embedded the sentences; without one it is 0, never a guess.
+    evidence = judged("Which optimizer does BSP-Net use?", hits).evidence
+    assert refusal_signals("Which optimizer does BSP-Net use?", "Which optimizer does BSP-Net use?", hits, evidence,
+                           evidence, TERMS).concept_gain == 0.0
+
+
 @pytest.mark.parametrize("signals,reason", [
     (dict(unknown_name=1.0), "unknown-name"),
     (dict(named=1.0), "not-stated"),
@@ -133,7 +146,8 @@ def test_the_shipped_policy_loads_and_weighs_every_signal_it_was_fitted_on():
     model = default_model()
     assert set(model.features) <= set(Signals.__dataclass_fields__)
     assert len(model.features) == len(model.weights) == len(model.mean) == len(model.scale)
-    assert 0.0 < model.threshold < 1.0 and "blind-tune" in model.fitted_on and "heldout" not in model.fitted_on
+    assert 0.0 < model.threshold < 1.0 and "heldout" not in model.fitted_on
+    assert "blind-tune" in model.fitted_on and "blind3-tune" in model.fitted_on and "concept_gain" in model.features
 
 
 # ------------------------------------------------------------------ verification

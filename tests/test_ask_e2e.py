@@ -114,6 +114,13 @@ def test_a_paraphrase_of_one_paper_is_answered_though_it_shares_few_words(bundle
     assert answer.citations and all("Binary Space" in c.paper.title for c in answer.citations)
 
 
+def test_a_question_carrying_a_concept_its_paper_lacks_has_the_larger_concept_gain(bundled_assistant):
+    # With the real MiniLM: a detail D-AR's abstract never mentions, beside what it does say.
+    lacking = bundled_assistant.assess("What learning rate does D-AR use?").signals.concept_gain
+    stated = bundled_assistant.assess("What does D-AR recast the image diffusion process as?").signals.concept_gain
+    assert lacking > 0.05 > stated
+
+
 def test_grammar_constrained_decoding_still_cites_only_given_sources(bundled_assistant):
     constrained = sibling(bundled_assistant, citation_grammar=True)
     answer = constrained.ask("What does ADED use to approximate the output distribution of the LLM?")

@@ -56,7 +56,7 @@ def assess(question: str, query: str, hits: list[Hit], vector: np.ndarray, embed
     evidence = select_evidence(query, vector, hits, embedder, terms)
     several = wants_several(question)
     sources = _sources(evidence, several)
-    s = refusal.signals(question, query, hits, evidence, sources, terms)
+    s = refusal.signals(question, query, hits, evidence, sources, terms, embedder)
     return Assessment(evidence, sources, several, s, refusal.decide(s, model))
 
 
