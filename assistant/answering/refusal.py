@@ -11,9 +11,9 @@ Signals, each on its own scale:
 - rare coverage: the share of the question's three most specific words that the best source
   mentions (a near-topic question swaps one of them: speech for images, audio for video);
 - unknown share: the share of the question's information in words the collection never uses;
-- unknown name: the question names a model or system the collection never mentions (it names
-  the reason; as a feature it cost cross-validated accuracy on the tuning sets, since answerable
-  questions mention outside names too: "a GPT-4o-like assistant");
+- unknown name: the question names a model or system the collection never mentions (answerable
+  questions mention outside names too, "a GPT-4o-like assistant", so it is weighed, not a gate;
+  it also names the reason);
 - detail missing: it asks for a kind of figure or set-up detail no source states (a question
   asking "how many / how much" needs a figure in the source);
 - named: the question names a paper the collection holds;
@@ -24,7 +24,7 @@ Signals, each on its own scale:
   source says, and dropping one moves it little or further away. Lexical coverage cannot tell
   these apart (both miss the source's words); the embedder can. Added when the third tuning set
   (`blind3-tune.jsonl`, the sorts the tuning part had too few of) showed the old signals refusing
-  half its paraphrases: cross-validated refusal accuracy 0.524 -> 0.576 at false refusals <= 0.05.
+  half its paraphrases (`eval/fit_refusal.py` gives the cross-validated figures).
 """
 
 from __future__ import annotations
