@@ -116,6 +116,10 @@ def test_dropping_a_word_the_source_never_uses_measures_the_concept_it_lacks():
     assert judged("Does BSP-Net output polygonal meshes?", hits).signals.concept_gain == 0.0
     # "optimizer" is foreign to the abstract: without it the question matches BSP-Net's sentences better.
     assert judged("Which optimizer does BSP-Net use for polygonal meshes?", hits).signals.concept_gain > 0.05
+    # A comparison's second paper is named in words the first never uses: none of them is a
+    # concept the sources lack.
+    both = judged("What do BSP-Net meshes and Chimera decoding output?", hits_for((BSP, 0.6, "named"), (CHIMERA, 0.59, "named")))
+    assert len(both.sources) == 2 and both.signals.concept_gain == 0.0
     # The signal needs the embedder that embedded the sentences; without one it is 0, never a guess.
     evidence = judged("Which optimizer does BSP-Net use?", hits).evidence
     assert refusal_signals("Which optimizer does BSP-Net use?", "Which optimizer does BSP-Net use?", hits, evidence,
