@@ -274,8 +274,11 @@ def test_the_quotes_fit_the_word_budget_and_the_model_reads_a_shorter_choice():
     assert PROMPT_WORDS < len(quoted.split()) <= QUOTE_WORDS
 
 
-def test_the_longer_quote_budget_quotes_only_papers_the_model_read():
+def test_the_longer_quote_budget_quotes_only_papers_the_model_read(monkeypatch):
+    from assistant.answering import grounded as grounded_module
     from assistant.answering.evidence import PROMPT_WORDS, choose
+
+    monkeypatch.setattr(grounded_module, "MARGIN_ONE", 0.1)  # both papers sources: the budgets are tested here
 
     first = Paper.create("First: decoding speed", " ".join(
         f"Decoding speed of model {n} rises with drafted tokens at every step of the decoder here." for n in range(5)))
