@@ -21,6 +21,8 @@ QUESTIONS = ("What does BSP-Net output directly?",
 def main() -> None:
     firsts = [bench.cold_process([str(bench.BIN / "assistant"), "ask", question], 1)[0][0]
               for _ in range(4) for question in QUESTIONS]
+    if any(f != f for f in firsts):  # NaN: a run that printed nothing
+        sys.exit(f"a cold ask printed no answer: {firsts}")
     print(f"cold ask first token: median {statistics.median(firsts):.2f} s over {len(firsts)} "
           f"({' '.join(f'{v:.2f}' for v in firsts)})")
 
