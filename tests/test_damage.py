@@ -167,3 +167,23 @@ def test_a_damaged_chroma_store_is_one_line_with_the_fixing_command(tmp_path, as
     cleared = run("index", "clear", "--yes")
     assert cleared.exit_code == 0, cleared.stderr
     assert run("ingest", str(DATA / "tiny.jsonl")).exit_code == 0
+
+
+def test_a_segment_a_killed_ingest_left_unnamed_is_replaced_by_the_next_ingest(tmp_path):
+    """A kill after an ingest renamed its new segment into place but before the manifest named it
+    leaves `seg-<next generation>-a` behind; the re-run writes the same name (found by
+    test_kills: "Directory not empty" on the rename)."""
+    import json
+
+    papers = load_corpus([DATA / "tiny.jsonl"]).papers
+    index = PaperIndex(tmp_path, HashingEmbedder())
+    index.ingest(papers[:4])
+    read = tmp_path / "read"
+    generation = max(json.loads(m.read_text())["generation"] for m in read.glob("*.json")
+                     if "generation" in json.loads(m.read_text()))
+    orphan = read / f"seg-{generation + 1:010d}-a"
+    orphan.mkdir()
+    (orphan / "left-by-a-kill").write_bytes(b"\0" * 64)
+    index.ingest(papers[4:])
+    assert index.count() == len(papers) and check(index) == []
+    assert not (orphan / "left-by-a-kill").exists()

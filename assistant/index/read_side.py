@@ -242,6 +242,9 @@ class ReadSide:
         vectors = np.asarray(vectors, dtype=np.float32)
         meta = write_segment(tmp, vectors.shape[1], [paper_row(p, m) for p, m in zip(papers, metadatas)],
                              vectors, Postings.from_counts(TermCounts.of(papers)))
+        # `name` carries a generation newer than the live manifest's, so a directory already there
+        # is no reader's: a writer killed after this rename and before its manifest left it.
+        shutil.rmtree(self.root / name, ignore_errors=True)
         tmp.rename(self.root / name)
         return {"name": name, "rows": meta["rows"]}
 
