@@ -30,7 +30,6 @@ Signals, each on its own scale:
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -40,6 +39,7 @@ import numpy as np
 
 from assistant.answering.entities import unknown_names
 from assistant.answering.evidence import PaperEvidence, figure_kinds, states_figure, wants_figures
+from assistant.answering.logistic import Logistic
 from assistant.models import Embedder
 from assistant.retrieval import Hit
 from assistant.retrieval.names import paper_names
@@ -142,29 +142,13 @@ def signals(question: str, query: str, hits: list[Hit], evidence: list[PaperEvid
 
 
 @dataclass(frozen=True)
-class RefusalModel:
-    """P(answerable) = logistic(intercept + sum of weight * (signal - mean) / scale)."""
+class RefusalModel(Logistic):
+    """P(answerable) from the signals; refuse below `threshold`."""
 
-    features: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    intercept: float
-    threshold: float  # refuse below this probability
-    fitted_on: str = ""
+    threshold: float = 0.5
 
     def probability(self, s: Signals) -> float:
-        values = s.as_dict()
-        z = self.intercept + sum(w * (values[f] - m) / sc for f, m, sc, w in
-                                 zip(self.features, self.mean, self.scale, self.weights))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> RefusalModel:
-        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+        return super().probability(s.as_dict())
 
 
 @cache
