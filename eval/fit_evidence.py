@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fit_refusal import TUNING, fit_logistic, probabilities  # noqa: E402
 
-L2_GRID = (1.0, 10.0, 30.0, 100.0, 300.0)
+L2_GRID = (1.0, 10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0)
 REPEATS = 5
 
 
