@@ -8,6 +8,7 @@ The in-process cases use the hashing embedder (they are about files); the CLI ca
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -187,3 +188,63 @@ def test_a_segment_a_killed_ingest_left_unnamed_is_replaced_by_the_next_ingest(t
     index.ingest(papers[4:])
     assert index.count() == len(papers) and check(index) == []
     assert not (orphan / "left-by-a-kill").exists()
+
+
+OPEN = """
+import json, sys
+from pathlib import Path
+from assistant.index import PaperIndex
+from assistant.index.check import check
+from assistant.models.hashing import HashingEmbedder
+index = PaperIndex(Path(sys.argv[1]), HashingEmbedder())
+print(json.dumps({"count": index.count(), "problems": check(index)}))
+"""
+
+
+@pytest.mark.slow
+def test_a_store_a_killed_ingest_left_unreadable_is_rebuilt_from_the_read_side(tmp_path):
+    """Chroma's loader trips over a vector segment a kill cut short (chroma#7238): it raises,
+    then aborts the process on its corrupt heap (found by test_kills: a segfault in
+    `Collection.get` while healing, once in 10 runs). A truncated `header.bin` and the journal of
+    the killed slice reproduce it every time. Opening must check the store in a child process and
+    rebuild it from the read side: the process survives, every finished paper stays, and the
+    next ingest writes to the new store. (The opening runs in a child too, so that a regression
+    fails this test rather than killing the test session.)"""
+    import json
+    import subprocess
+    import sys
+
+    from arxiv_data import write_snapshot
+
+    source = write_snapshot(tmp_path / "arxiv.json", 1500)  # enough for Chroma to write its vector files
+    directory = tmp_path / "idx"
+    worker = [sys.executable, str(Path(__file__).parent / "ingest_worker.py"), str(directory), "500", str(source)]
+    assert subprocess.run(worker, capture_output=True, timeout=600).returncode == 0
+    [header] = (directory / "chroma").glob("*/header.bin")  # the premise: the vector segment is on disk
+    header.write_bytes(header.read_bytes()[:10])
+    some = [p.id for p in load_corpus([source]).papers[:20]]
+    (directory / "ingest.journal").write_text(json.dumps({"ids": some, "removed": [], "rebuild": False}))
+
+    opened = subprocess.run([sys.executable, "-c", OPEN, str(directory)], capture_output=True, text=True, timeout=600)
+    assert opened.returncode == 0, opened.stderr[-2000:]
+    assert json.loads(opened.stdout) == {"count": 1500, "problems": []}
+    [line] = opened.stderr.splitlines()
+    assert "crashed Chroma when read" in line and "rebuilt it from the read side (1500 papers" in line
+    assert [p.name for p in directory.glob("chroma.damaged-*")] and not (directory / "ingest.journal").exists()
+
+    again = subprocess.run(worker, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert json.loads(again.stdout.splitlines()[-1])["unchanged"] == 1500
+
+
+@pytest.mark.slow
+def test_a_store_restore_that_was_itself_interrupted_is_redone(tmp_path, capfd):
+    papers = build(tmp_path)
+    index = PaperIndex(tmp_path, HashingEmbedder())
+    expected = index.count()
+    (tmp_path / "ingest.journal").write_text('{"ids": [], "removed": [], "rebuild": false, "restore": true}')
+    shutil.rmtree(tmp_path / "chroma")  # what a kill early in the restore leaves: a store with nothing yet
+    reopened = PaperIndex(tmp_path, HashingEmbedder())
+    assert reopened.count() == expected == len(papers) and check(reopened) == []
+    assert "was being restored when it was interrupted" in capfd.readouterr().err
+    assert not list(tmp_path.glob("chroma.damaged-*"))  # a half-restored store is not kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -72,6 +73,14 @@ class ChromaCollectionStore:
 
     def refresh(self) -> None:
         """Read the store afresh on next use (see the embedded store's)."""
+
+    def load_problem(self, ids: list[str]) -> str | None:
+        """Why the store cannot be read after a writer was killed; None when it can. A server
+        is its own process and says so itself: only the embedded store checks."""
+        return None
+
+    def set_aside(self, keep: bool = True) -> Path | None:
+        raise IndexUnavailable(f"{self.location}: a damaged shared store is repaired on the server")
 
     def count(self) -> int:
         return self.collection.count()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
 import weakref
 from pathlib import Path
 
@@ -42,6 +46,47 @@ class EmbeddedChromaStore(ChromaCollectionStore):
         finding id")."""
         with self._opening:
             self._client = self._collection = None
+
+    def load_problem(self, ids: list[str]) -> str | None:
+        """Why the store cannot be read, from a child process that tries (`chroma_probe.py`);
+        None when it can."""
+        path = self.directory / "chroma"
+        if not path.exists():
+            return None
+        self.refresh()
+        try:
+            child = subprocess.run([sys.executable, "-m", "assistant.index.chroma_probe", str(path)],
+                                   input="\n".join(ids), capture_output=True, text=True, timeout=600)
+        except subprocess.TimeoutExpired:
+            return "could not be read in 10 minutes"
+        if child.returncode == 0:
+            return None
+        if child.returncode < 0:
+            return f"crashed Chroma when read ({signal.Signals(-child.returncode).name})"
+        lines = [line for line in child.stderr.splitlines() if line.strip()]
+        return f"could not be read ({lines[-1] if lines else f'exit {child.returncode}'})"
+
+    def set_aside(self, keep: bool = True) -> Path | None:
+        """Move the store's files out of the way (`keep`: beside it, named for the time; else
+        removed); the next use starts an empty store. Never opened here: they may crash Chroma."""
+        import shutil
+
+        with self._opening:
+            self._client = self._collection = None
+            self._forget_cached_system()
+        path = self.directory / "chroma"
+        if not path.exists():
+            return None
+        aside = self.directory / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = self.directory / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+        path.rename(aside)
+        if not keep:
+            shutil.rmtree(aside, ignore_errors=True)
+            return None
+        return aside
 
     def clear(self) -> None:
         try:

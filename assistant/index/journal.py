@@ -4,7 +4,8 @@ Written (atomically) before each write to the store and removed once the read si
 same papers. Found with the write lock free, it means a writer was killed in between: the read
 side then re-reads those papers (and only those) from the store, so a kill costs seconds to
 heal, not a rebuild. `rebuild` marks an operation whose interruption leaves the read side
-unknown (clearing, rebuilding): the next open rebuilds it whole."""
+unknown (clearing, rebuilding): the next open rebuilds it whole. `restore` marks the opposite: the
+store being rebuilt from the read side (after a kill left it unreadable); the next open redoes it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Intent:
     ids: list[str] = field(default_factory=list)  # papers being written
     removed: list[str] = field(default_factory=list)  # papers being deleted
     rebuild: bool = False
+    restore: bool = False
 
 
 class Journal:
@@ -27,7 +29,8 @@ class Journal:
 
     def write(self, intent: Intent) -> None:
         tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps({"ids": intent.ids, "removed": intent.removed, "rebuild": intent.rebuild}))
+        tmp.write_text(json.dumps({"ids": intent.ids, "removed": intent.removed, "rebuild": intent.rebuild,
+                                   "restore": intent.restore}))
         os.replace(tmp, self.path)
 
     def read(self) -> Intent | None:
@@ -35,7 +38,7 @@ class Journal:
         try:
             data = json.loads(self.path.read_text())
             return Intent([str(i) for i in data["ids"]], [str(i) for i in data.get("removed", [])],
-                          bool(data.get("rebuild")))
+                          bool(data.get("rebuild")), bool(data.get("restore")))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):

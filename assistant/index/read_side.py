@@ -4,7 +4,9 @@ store of record, and healing it.
 Questions read a `Snapshot` (see `snapshot.py`); this decides which one. It reopens the live
 generation when another process has written, and repairs it when needed:
 - a journal left by a killed ingest (`journal.py`): the few papers it names are re-read from the
-  store;
+  store, once a child process has shown that the store can be read at all (a kill during
+  Chroma's flush can leave files that crash whoever loads them); a store that cannot is set aside
+  and rebuilt from the read side;
 - a read side that is missing, from an older version, built with another embedder, or damaged
   (a file missing, truncated or changed): rebuilt from the store, with one line on stderr;
 - with a shared server, another machine's ingest: rebuilt from the server.
@@ -138,6 +140,14 @@ class ReadSide:
         writer's journal replayed, a damaged or outdated read side rebuilt. Holds the lock."""
         self.store.refresh()
         intent = self.journal.read()
+        if intent is not None and not intent.rebuild:
+            # A writer was killed: the store it left may crash whoever loads it. Checked in a
+            # child process first; when it cannot be read, it is rebuilt from the read side.
+            unreadable = ("was being restored when it was interrupted" if intent.restore
+                          else self.store.load_problem(list(dict.fromkeys(intent.ids + intent.removed))))
+            if unreadable:
+                self.restore_store(unreadable, keep=not intent.restore)
+                intent = None
         problem = force
         snapshot = None
         if problem is None:
@@ -169,6 +179,31 @@ class ReadSide:
         found = {p.id for p in papers}
         self.append(papers, metadatas, vectors, removed=[i for i in ids if i not in found], snapshot=snapshot)
         self.journal.clear()
+
+    def restore_store(self, reason: str, keep: bool = True) -> int:
+        """A new store from the read side, which holds every paper an ingest finished (their
+        vectors and stored metadata): the unreadable store is set aside (`keep`) or removed (a
+        restore that was itself interrupted). The papers in flight when the writer was killed
+        are not in the read side: the next ingest of their file adds them."""
+        self.journal.write(Intent(restore=True))
+        aside = self.store.set_aside(keep=keep)
+        restored = 0
+        try:
+            snapshot = Snapshot.open(self.root)
+        except (Missing, Damaged):
+            snapshot = None
+        if snapshot is not None:
+            try:
+                for papers, _, vectors in snapshot.pages(PAGE):
+                    self.store.upsert(papers, vectors)
+                    restored += len(papers)
+            finally:
+                snapshot.close()
+        self.journal.clear()
+        kept = f"; the unreadable copy is in {aside}" if aside else ""
+        self.notify(f"{self.directory}: the store a killed ingest left {reason}; rebuilt it from the read side "
+                    f"({restored} papers; ingest the interrupted files again to add the rest){kept}")
+        return restored
 
     def rebuild(self, source: str | None = None) -> int:
         """A new read side from everything in the store, written beside the old one and switched

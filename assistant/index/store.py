@@ -27,6 +27,13 @@ class PaperStore(Protocol):
     def refresh(self) -> None:
         """Read the store afresh on next use (another process may have written)."""
 
+    def load_problem(self, ids: list[str]) -> str | None:
+        """Why the store cannot be read (checked outside this process: a store a killed writer
+        damaged can crash the reader); None when it can."""
+
+    def set_aside(self, keep: bool = True) -> Path | None:
+        """Move the store's files away unopened (kept beside it, or removed); returns where."""
+
     def generation(self) -> str:
         """The token the last ingest left ("" for a store nobody else writes)."""
 
