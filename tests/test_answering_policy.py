@@ -44,7 +44,7 @@ EMBEDDER = HashingEmbedder()
 TERMS = LexicalIndex.build([BSP, CHIMERA, GEAR, *FILLER])
 
 
-ANSWER_ALL = RefusalModel((), (), (), (), 10.0, 0.5)  # the policy tested on its own, below
+ANSWER_ALL = RefusalModel((), (), (), (), 10.0, threshold=0.5)  # the policy tested on its own, below
 
 
 def answerer(script, **settings) -> tuple[GroundedAnswerer, ScriptedGenerator]:
@@ -64,7 +64,7 @@ def hits_for(*papers_and_scores) -> list[Hit]:
 
 def on(feature: str, cut: float) -> RefusalModel:
     """A policy that answers exactly when one signal is at least `cut`."""
-    return RefusalModel((feature,), (cut,), (1e-3,), (1.0,), 0.0, 0.5)
+    return RefusalModel((feature,), (cut,), (1e-3,), (1.0,), 0.0, threshold=0.5)
 
 
 def judged(question: str, hits: list[Hit]):

@@ -133,7 +133,7 @@ class GroundedAnswerer:
             quotes.append((source, [s.text for s in quoted]))
             if quoted and source.ref not in citations:
                 best = max(quoted, key=lambda s: s.score)
-                citations[source.ref] = Citation(source.ref, source.paper, best.text, round(best.score, 4))
+                citations[source.ref] = Citation(source.ref, source.paper, best.text, round(best.match, 4))
         timings.total_s = time.perf_counter() - started
         return Answer(question, compose.render(claims, quotes, judged.several), False, sources,
                       sorted(citations.values(), key=lambda c: c.ref), removed_citations=removed,

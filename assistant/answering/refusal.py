@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -145,7 +145,7 @@ def signals(question: str, query: str, hits: list[Hit], evidence: list[PaperEvid
 class RefusalModel(Logistic):
     """P(answerable) from the signals; refuse below `threshold`."""
 
-    threshold: float = 0.5
+    threshold: float = field(default=0.5, kw_only=True)  # by name: it comes after Logistic's fields
 
     def probability(self, s: Signals) -> float:
         return super().probability(s.as_dict())

@@ -49,22 +49,30 @@ class EmbeddedChromaStore(ChromaCollectionStore):
 
     def load_problem(self, ids: list[str]) -> str | None:
         """Why the store cannot be read, from a child process that tries (`chroma_probe.py`);
-        None when it can."""
+        None when it can. Only Chroma raising or crashing there condemns the store: a check that
+        could not run (no memory, killed, too slow) raises instead, and the journal waits."""
+        from assistant.index.chroma_probe import BROKEN
+
         path = self.directory / "chroma"
         if not path.exists():
             return None
         self.refresh()
         try:
             child = subprocess.run([sys.executable, "-m", "assistant.index.chroma_probe", str(path)],
-                                   input="\n".join(ids), capture_output=True, text=True, timeout=600)
-        except subprocess.TimeoutExpired:
-            return "could not be read in 10 minutes"
+                                   input="\n".join(ids), capture_output=True, text=True, timeout=600,
+                                   cwd=self.directory)  # not the user's directory: no stray package
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise IndexUnavailable(f"{self.location}: could not check the store an interrupted ingest left "
+                                   f"({type(exc).__name__}); try again") from None
+        lines = [line for line in child.stderr.splitlines() if line.strip()]
         if child.returncode == 0:
             return None
-        if child.returncode < 0:
+        if child.returncode == BROKEN:
+            return f"could not be read ({lines[-1] if lines else 'Chroma raised'})"
+        if -child.returncode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE):
             return f"crashed Chroma when read ({signal.Signals(-child.returncode).name})"
-        lines = [line for line in child.stderr.splitlines() if line.strip()]
-        return f"could not be read ({lines[-1] if lines else f'exit {child.returncode}'})"
+        raise IndexUnavailable(f"{self.location}: could not check the store an interrupted ingest left "
+                               f"(exit {child.returncode}{': ' + lines[-1] if lines else ''}); try again")
 
     def set_aside(self, keep: bool = True) -> Path | None:
         """Move the store's files out of the way (`keep`: beside it, named for the time; else

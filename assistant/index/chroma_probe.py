@@ -6,8 +6,8 @@ A kill during Chroma's flush can leave vector-segment files that its Rust loader
 reject but trips over: it raises, and the heap is then corrupt, so the process aborts a moment
 later wherever it happens to be (chroma#7238; a truncated `header.bin` reproduces it). No
 in-process check can survive that, so the store a killed writer left is first read here: exit 0
-when it loads and the named papers read back, 1 with one line on stderr when Chroma raises, and
-whatever signal killed it otherwise.
+when it loads and the named papers read back, BROKEN with one line on stderr when Chroma raises,
+and the signal that killed it when it crashes.
 """
 
 from __future__ import annotations
@@ -15,12 +15,18 @@ from __future__ import annotations
 import sys
 
 
+BROKEN = 3  # Chroma raised while loading or reading the store (any other failure exits 1 or 2)
+
+
 def main(path: str, ids: list[str]) -> int:
-    import chromadb
-    from chromadb.config import Settings
+    try:
+        import chromadb
+        from chromadb.config import Settings
 
-    from assistant.index.chroma_base import COLLECTION
-
+        from assistant.index.chroma_base import COLLECTION
+    except Exception as exc:  # noqa: BLE001 - the check itself cannot run: says nothing of the store
+        print(f"{type(exc).__name__}: {exc}"[:300], file=sys.stderr)
+        return 2
     try:
         client = chromadb.PersistentClient(path=path, settings=Settings(anonymized_telemetry=False))
         names = {getattr(c, "name", c) for c in client.list_collections()}
@@ -32,7 +38,7 @@ def main(path: str, ids: list[str]) -> int:
             collection.get(ids=ids[start : start + 5000], include=["documents", "metadatas", "embeddings"])
     except Exception as exc:  # noqa: BLE001 - any failure to read means the store is unusable
         print(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300], file=sys.stderr)
-        return 1
+        return BROKEN
     return 0
 
 

@@ -5,7 +5,9 @@ same papers. Found with the write lock free, it means a writer was killed in bet
 side then re-reads those papers (and only those) from the store, so a kill costs seconds to
 heal, not a rebuild. `rebuild` marks an operation whose interruption leaves the read side
 unknown (clearing, rebuilding): the next open rebuilds it whole. `restore` marks the opposite: the
-store being rebuilt from the read side (after a kill left it unreadable); the next open redoes it."""
+store being rebuilt from the read side (after a kill left it unreadable), and how far it got:
+"aside" (the unreadable store is being moved away, and is kept) or "fill" (the new store is
+being filled: a half-filled one is removed); the next open redoes it from there."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ class Intent:
     ids: list[str] = field(default_factory=list)  # papers being written
     removed: list[str] = field(default_factory=list)  # papers being deleted
     rebuild: bool = False
-    restore: bool = False
+    restore: str = ""  # "", "aside" or "fill"
 
 
 class Journal:
@@ -38,7 +40,7 @@ class Journal:
         try:
             data = json.loads(self.path.read_text())
             return Intent([str(i) for i in data["ids"]], [str(i) for i in data.get("removed", [])],
-                          bool(data.get("rebuild")), bool(data.get("restore")))
+                          bool(data.get("rebuild")), str(data.get("restore") or ""))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):

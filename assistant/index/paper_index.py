@@ -95,6 +95,7 @@ class PaperIndex:
     def dense_search(self, vector: np.ndarray, k: int, years: tuple[int | None, int | None] | None = None):
         """(id, cosine) pairs, best first; `years` limits to papers dated within (from, to)."""
         if self.vector_search == "chroma":
+            self.snapshot()  # healed first: a store a killed ingest left must not be loaded here
             return self.store.query(vector, k, years)
         return self._read(lambda s: s.search(vector, k, years))
 

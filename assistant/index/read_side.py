@@ -140,13 +140,15 @@ class ReadSide:
         writer's journal replayed, a damaged or outdated read side rebuilt. Holds the lock."""
         self.store.refresh()
         intent = self.journal.read()
-        if intent is not None and not intent.rebuild:
+        if intent is not None and intent.restore and not self.store.shared:
+            self.restore_store("was being restored when it was interrupted", stage=intent.restore)
+            intent = None
+        elif intent is not None and not intent.rebuild:
             # A writer was killed: the store it left may crash whoever loads it. Checked in a
             # child process first; when it cannot be read, it is rebuilt from the read side.
-            unreadable = ("was being restored when it was interrupted" if intent.restore
-                          else self.store.load_problem(list(dict.fromkeys(intent.ids + intent.removed))))
+            unreadable = self.store.load_problem(list(dict.fromkeys(intent.ids + intent.removed)))
             if unreadable:
-                self.restore_store(unreadable, keep=not intent.restore)
+                self.restore_store(unreadable)
                 intent = None
         problem = force
         snapshot = None
@@ -180,25 +182,38 @@ class ReadSide:
         self.append(papers, metadatas, vectors, removed=[i for i in ids if i not in found], snapshot=snapshot)
         self.journal.clear()
 
-    def restore_store(self, reason: str, keep: bool = True) -> int:
+    def restore_store(self, reason: str, stage: str = "") -> int:
         """A new store from the read side, which holds every paper an ingest finished (their
-        vectors and stored metadata): the unreadable store is set aside (`keep`) or removed (a
-        restore that was itself interrupted). The papers in flight when the writer was killed
-        are not in the read side: the next ingest of their file adds them."""
-        self.journal.write(Intent(restore=True))
-        aside = self.store.set_aside(keep=keep)
-        restored = 0
+        vectors and stored metadata). The read side is checked whole first: a store is never
+        set aside for one that cannot replace it. Then, each step named in the journal before it
+        starts: the unreadable store is moved aside and kept ("aside"; redone, it moves whatever
+        is still there), and the new one filled ("fill"; redone, a half-filled one is removed).
+        The papers in flight when the writer was killed are not in the read side: the next
+        ingest of their file adds them."""
         try:
-            snapshot = Snapshot.open(self.root)
-        except (Missing, Damaged):
-            snapshot = None
-        if snapshot is not None:
-            try:
-                for papers, _, vectors in snapshot.pages(PAGE):
-                    self.store.upsert(papers, vectors)
-                    restored += len(papers)
-            finally:
+            snapshot = Snapshot.open(self.root, full_check=True)
+            unusable = (None if snapshot.embedder == self.embedder_name
+                        else f"it was built with {snapshot.embedder}, not {self.embedder_name}")
+        except (Missing, Damaged) as exc:
+            snapshot, unusable = None, f"it {_problem(exc)}"
+        if unusable:
+            if snapshot is not None:
                 snapshot.close()
+            raise IndexUnavailable(f"{self.directory}: the store a killed ingest left {reason}, and the read side "
+                                   f"cannot replace it ({unusable}); run `assistant index clear --yes` and ingest again")
+        restored, aside = 0, None
+        try:
+            if stage != "fill":
+                self.journal.write(Intent(restore="aside"))
+                aside = self.store.set_aside(keep=True)
+                self.journal.write(Intent(restore="fill"))
+            else:
+                self.store.set_aside(keep=False)
+            for papers, _, vectors in snapshot.pages(PAGE):
+                self.store.upsert(papers, vectors)
+                restored += len(papers)
+        finally:
+            snapshot.close()
         self.journal.clear()
         kept = f"; the unreadable copy is in {aside}" if aside else ""
         self.notify(f"{self.directory}: the store a killed ingest left {reason}; rebuilt it from the read side "
