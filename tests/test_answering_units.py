@@ -99,17 +99,19 @@ def test_the_ranker_puts_what_the_paper_does_above_background_at_equal_similarit
     import numpy as np
 
     from assistant.answering.evidence import default_ranker, sentence_features
+    from assistant.text import tokenize
 
     sentences = ["However, existing methods need hand-crafted features.",
                  "To address this, we propose AutoInt, which learns feature interactions.",
                  "AutoInt learns feature interactions and is 2.1x faster.",
                  "AutoInt learns feature interactions with attention layers."]
     equal = np.full(4, 0.5)
-    rows = sentence_features(sentences, equal, equal, 0.0, ["autoint", "learns"], figures=True, asks_problem=False)
+    words = [set(tokenize(s)) for s in sentences]
+    rows = sentence_features(sentences, words, equal, equal, 0.0, ["autoint", "learns"], figures=True, asks_problem=False)
     ranker = default_ranker()
     p = ranker.probabilities(np.array([[r[f] for f in ranker.features] for r in rows]))
     assert p[0] < p[1] and p[3] < p[2]
-    asked = sentence_features(sentences, equal, equal, 0.0, ["autoint"], figures=False, asks_problem=True)
+    asked = sentence_features(sentences, words, equal, equal, 0.0, ["autoint"], figures=False, asks_problem=True)
     assert asked[0]["background"] == 0.0 < rows[0]["background"]  # a question about the problem wants it
     assert set(ranker.features) == set(rows[0])  # the stored model reads every feature, and only those
 

@@ -181,15 +181,17 @@ def select_evidence(
         # One Python float per dot product, as the relevance the refusal model was fitted on
         # was computed (a float32 array would move it by ~1e-8).
         cos = np.array([float(np.dot(v, question_vector)) for v in vecs])
-        lex = np.array([term_coverage(q_terms, set(tokenize(text)) | title_terms, terms) for text in sentences])
+        words = [set(tokenize(text)) for text in sentences]  # read once: coverage and the ranker's novelty
+        lex = np.array([term_coverage(q_terms, w | title_terms, terms) for w in words])
         match = W_COSINE * cos + W_LEXICAL * lex + W_PAPER * hit.score
         if figures:
             match += NUMBER_BONUS * np.array([bool(_FIGURE.search(text)) for text in sentences])
-        scored.append((hit, sentences, vecs, cos, lex, match))
+        scored.append((hit, sentences, words, vecs, cos, lex, match))
     top = max((float(match.max()) for *_, match in scored), default=0.0)
     result: list[PaperEvidence] = []
-    for hit, sentences, vecs, cos, lex, match in scored:
-        features = sentence_features(sentences, cos, lex, float(match.max()) - top, q_terms, figures, asks_problem)
+    for hit, sentences, words, vecs, cos, lex, match in scored:
+        features = sentence_features(sentences, words, cos, lex, float(match.max()) - top, q_terms, figures,
+                                     asks_problem)
         scores = ranker.probabilities(np.array([[f[name] for name in ranker.features] for f in features]))
         result.append(PaperEvidence(hit, [EvidenceSentence(text, i, float(scores[i]), vecs[i], float(match[i]),
                                                            features[i]) for i, text in enumerate(sentences)]))
@@ -207,16 +209,16 @@ def select_evidence(
 RANKER_FILE = Path(__file__).with_name("evidence_model.json")
 
 
-def sentence_features(sentences: list[str], cos: np.ndarray, lex: np.ndarray, paper_gap: float,
-                      q_terms: list[str], figures: bool, asks_problem: bool) -> list[dict[str, float]]:
-    """The ranker's features of each sentence of one abstract; `paper_gap`: how far the paper's
-    best match is below the best of all retrieved papers."""
+def sentence_features(sentences: list[str], words: list[set[str]], cos: np.ndarray, lex: np.ndarray,
+                      paper_gap: float, q_terms: list[str], figures: bool, asks_problem: bool
+                      ) -> list[dict[str, float]]:
+    """The ranker's features of each sentence of one abstract (`words`: each one's tokens);
+    `paper_gap`: how far the paper's best match is below the best of all retrieved papers."""
     n = len(sentences)
     asked = set(q_terms)
     top_cos, top_lex = float(cos.max()), float(lex.max())
     rows = []
     for i, text in enumerate(sentences):
-        words = set(tokenize(text))
         neighbour = max((float(cos[j]) for j in (i - 1, i + 1) if 0 <= j < n), default=float(cos[i]))
         figure = bool(_FIGURE.search(text))
         rows.append({
@@ -234,7 +236,7 @@ def sentence_features(sentences: list[str], cos: np.ndarray, lex: np.ndarray, pa
             "figure": float(figure),
             "figure_wanted": float(figure and figures),
             "words": math.log1p(len(text.split())),
-            "novelty": len(words - asked) / max(1, len(words)),  # what it adds to the question
+            "novelty": len(words[i] - asked) / max(1, len(words[i])),  # what it adds to the question
         })
     return rows
 

@@ -85,11 +85,12 @@ class EmbeddedChromaStore(ChromaCollectionStore):
         path = self.directory / "chroma"
         if not path.exists():
             return None
-        aside = self.directory / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.directory / f"chroma.damaged-{stamp}"
         n = 1
         while aside.exists():
             n += 1
-            aside = self.directory / f"chroma.damaged-{time.strftime('%Y%m%d-%H%M%S')}-{n}"
+            aside = self.directory / f"chroma.damaged-{stamp}-{n}"
         path.rename(aside)
         if not keep:
             shutil.rmtree(aside, ignore_errors=True)
